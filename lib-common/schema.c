@@ -1,0 +1,135 @@
+/* schema: field tables per record kind; keep in step with man/senseops-records.7. */
+#include "schema.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct schema_field host_fields[] = {
+	{ "hostname", 's', true },
+	{ "host_id", 's', false },
+	{ "os_name", 's', false },
+	{ "os_version", 's', false },
+	{ "os_id", 's', false },
+	{ "os_pretty_name", 's', false },
+	{ "kernel", 's', true },
+	{ "kernel_version", 's', false },
+	{ "arch", 's', true },
+	{ "cpu_model", 's', false },
+	{ "cpu_cores", 'i', true },
+	{ "cpu_physical_cores", 'i', false },
+	{ "cpu_mhz", 'n', false },
+	{ "mem_total_bytes", 'i', true },
+	{ "mem_available_bytes", 'i', false },
+	{ "mem_free_bytes", 'i', false },
+	{ "swap_total_bytes", 'i', false },
+	{ "swap_free_bytes", 'i', false },
+	{ "uptime_seconds", 'n', true },
+	{ "boot_time", 's', false },
+	{ "load_1", 'n', false },
+	{ "load_5", 'n', false },
+	{ "load_15", 'n', false },
+	{ "interfaces", 'a', true },
+	{ "filesystems", 'a', true },
+	{ NULL, 0, false },
+};
+
+static const struct schema_field process_fields[] = {
+	{ "pid", 'i', true },
+	{ "name", 's', true },
+	{ "cmdline", 's', false },
+	{ "state", 's', false },
+	{ "ppid", 'i', false },
+	{ "rss_bytes", 'i', true },
+	{ "rss_peak_bytes", 'i', false },
+	{ "vm_size_bytes", 'i', false },
+	{ "threads", 'i', true },
+	{ "cpu_user_seconds", 'n', true },
+	{ "cpu_system_seconds", 'n', true },
+	{ "cpu_seconds", 'n', true },
+	{ "start_time", 's', false },
+	{ "uptime_seconds", 'n', false },
+	{ "open_fds", 'i', false },
+	{ NULL, 0, false },
+};
+
+static const struct schema_field error_fields[] = {
+	{ "tool", 's', true },
+	{ "error_type", 's', true },
+	{ "message", 's', true },
+	{ "server", 's', false },
+	{ "endpoint", 's', false },
+	{ NULL, 0, false },
+};
+
+static const struct schema_kind kinds[] = {
+	{ "host", host_fields },
+	{ "process", process_fields },
+	{ "error", error_fields },
+};
+
+const struct schema_kind *schema_find(const char *kind)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+static bool type_ok(const cJSON *v, char type)
+{
+	switch (type) {
+	case 's':
+		return cJSON_IsString(v);
+	case 'i':
+		/* integers must survive a double: |v| <= 2^53 and whole */
+		return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
+		    fabs(v->valuedouble) <= 9007199254740992.0;
+	case 'n':
+		return cJSON_IsNumber(v);
+	case 'b':
+		return cJSON_IsBool(v);
+	case 'a':
+		return cJSON_IsArray(v);
+	case 'o':
+		return cJSON_IsObject(v);
+	default:
+		return false;
+	}
+}
+
+static const char *type_name(char type)
+{
+	switch (type) {
+	case 's': return "a string";
+	case 'i': return "an integer";
+	case 'n': return "a number";
+	case 'b': return "a boolean";
+	case 'a': return "an array";
+	case 'o': return "an object";
+	default: return "?";
+	}
+}
+
+int schema_check(const char *kind, const cJSON *rec, char *why, size_t len)
+{
+	const struct schema_kind *k = schema_find(kind);
+
+	if (!k)
+		return 0;
+	for (const struct schema_field *f = k->fields; f->name; f++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, f->name);
+		if (!v || cJSON_IsNull(v)) {
+			if (f->required) {
+				snprintf(why, len, "%s: required field %s is missing", kind, f->name);
+				return -1;
+			}
+			continue;
+		}
+		if (!type_ok(v, f->type)) {
+			snprintf(why, len, "%s: field %s is not %s", kind, f->name, type_name(f->type));
+			return -1;
+		}
+	}
+	return 0;
+}
