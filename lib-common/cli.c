@@ -20,7 +20,7 @@ void cli_init(struct cli *cli, const char *tool, const char *usage)
 	log_init(tool);
 }
 
-_Noreturn void cli_usage_error(const struct cli *cli, const char *fmt, ...)
+void cli_usage_error(const struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 

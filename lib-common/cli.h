@@ -53,8 +53,8 @@ void cli_init(struct cli *cli, const char *tool, const char *usage);
  */
 int cli_option(struct cli *cli, int opt, const char *arg);
 /* Prints "usage: ..." on stderr and exits 64 (EX_USAGE). */
-_Noreturn void cli_usage_error(const struct cli *cli, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+__attribute__((noreturn, format(printf, 2, 3)))
+void cli_usage_error(const struct cli *cli, const char *fmt, ...);
 /* Loads -c FILE (or an empty config), applies --set, sets the log level
  * (-v/-q over Butler-SOS.logLevel). Exits 66/78 with a one-line message. */
 struct cfg *cli_load_config(struct cli *cli);

@@ -145,7 +145,7 @@ void log_msg(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
-noreturn void die(int code, const char *fmt, ...)
+void die(int code, const char *fmt, ...)
 {
 	char msg[2048];
 	va_list ap;

@@ -8,7 +8,6 @@
 #define SENSEOPS_LOG_H
 
 #include <stdarg.h>
-#include <stdnoreturn.h>
 
 enum log_level { LL_ERROR, LL_WARN, LL_INFO, LL_DEBUG };
 
@@ -32,7 +31,7 @@ void log_vmsg(int level, const char *fmt, va_list ap);
 #define log_debug(...) log_msg(LL_DEBUG, __VA_ARGS__)
 
 /* Before the main loop: "tool: fatal: msg" on stderr, then exit(code). */
-__attribute__((format(printf, 2, 3)))
-noreturn void die(int code, const char *fmt, ...);
+__attribute__((noreturn, format(printf, 2, 3)))
+void die(int code, const char *fmt, ...);
 
 #endif

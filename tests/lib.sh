@@ -1,4 +1,6 @@
+# shellcheck shell=bash disable=SC2034
 # tests/lib.sh: shared helpers for the integration tests (sourced, bash).
+# (SC2034: the variables set here are for the tests that source it.)
 # Each test prints TAP; prove runs them. Servers a test starts listen on
 # 127.0.0.1 on a free port, live in a temporary directory and are stopped,
 # by PID, when the test exits.
@@ -191,7 +193,6 @@ start_influxdb() {	# InfluxDB 1.x
 	  store-enabled = false
 	CONF
 	start_bg influxdb influxd -config "$d/influxdb.conf"
-	INFLUXDB_PORT=$INFLUXDB_PORT
 	INFLUXDB_PID=$BG_PID
 	wait_port "$INFLUXDB_PORT"
 }
@@ -219,7 +220,7 @@ start_prometheus() {	# scrapes nothing until a test writes its config
 
 start_postgres() {	# a throwaway cluster, trust auth on loopback; user "senseops"
 	local bindir
-	bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+	bindir=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
 	need "$bindir/initdb"
 	PG_PORT=$(free_port)
 	local d=$T_TMP/pg run_as=()

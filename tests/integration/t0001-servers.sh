@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # t0001-servers: the throwaway servers of tests/lib.sh start on loopback and stop.
+# shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 check() {	# check NAME START_FUNC PORT_VAR PID_VAR

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # t0100-sysinfo: the sysinfo tool end to end: records, options, config, signals.
+# shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 SYSINFO=$BIN/sysinfo
@@ -52,7 +53,7 @@ fi
 mkfifo "$T_TMP/ready"
 exec 8<>"$T_TMP/ready"	# read-write: opening never blocks
 start_bg sysinfo-loop "$SYSINFO" --interval 60 --ready-fd 3 3>"$T_TMP/ready"
-read -r -t 10 line <&8
+read -r -t 10 _ <&8
 ok $? "readiness newline on --ready-fd"
 kill -TERM "$BG_PID"
 t_wait_gone "$BG_PID" 5

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # t0110-examples: the example pipelines under examples/pipelines work as shown.
+# shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 EX=$TOP/examples/pipelines
 export PATH="$BIN:$TOOLS:$PATH"
