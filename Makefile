@@ -49,6 +49,9 @@ LIB      := $(BUILD)/lib/libsos.a
 UNIT_SRCS := $(wildcard tests/unit/t-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
+
 MANS := $(wildcard man/*.[178])
 
 all: $(TOOL_BINS) $(HELPER_BINS)
@@ -82,9 +85,15 @@ $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $$(call unit_objs,$$*) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Fuzz harnesses linked with a corpus-replay driver; tools/fuzz links the
+# same harnesses with libFuzzer.
+$(BUILD)/tests/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/driver.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
-unit-tests: $(UNIT_BINS)
+unit-tests: $(UNIT_BINS) $(FUZZ_BINS)
 
 # --- checks -------------------------------------------------------------
 ASAN_BUILD := $(BUILD)/asan
@@ -107,6 +116,10 @@ lint: all
 bench: all
 	tools/bench
 
+FUZZ_SECONDS ?= 60
+fuzz:
+	tools/fuzz $(FUZZ_SECONDS)
+
 demo: deps
 	$(MAKE) --no-print-directory all
 	tools/demo $(BUILD)
@@ -120,4 +133,4 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check lint bench demo install clean deps unit-tests
+.PHONY: all check lint bench fuzz demo install clean deps unit-tests

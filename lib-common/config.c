@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "fileio.h"
 #include "log.h"
 
 /* Line stored for nodes made by cfg_set; cfg_line reports it as 0. */
@@ -1099,61 +1100,6 @@ fail:
 	return -1;
 }
 
-/*
- * Reads all of path, at most max bytes, into one allocation of max + 1
- * (never moved, so a secret leaves no copies behind). 0; -1 with errno
- * set; -2 when the file holds more than max.
- */
-static int slurp(const char *path, size_t max, char **out, size_t *len, struct stat *st)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	int fd, saved;
-
-	*out = NULL;
-	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-		return -1;
-	if (fstat(fd, st) == -1)
-		goto err;
-	if (S_ISDIR(st->st_mode)) {
-		errno = EISDIR;
-		goto err;
-	}
-	if ((buf = malloc(max + 2)) == NULL)
-		goto err;
-	while (n < max + 1) {
-		ssize_t r = read(fd, buf + n, max + 1 - n);
-
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			goto err;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	if (n > max) {
-		explicit_bzero(buf, n);
-		free(buf);
-		return -2;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-err:
-	saved = errno;
-	if (buf != NULL) {
-		explicit_bzero(buf, n);
-		free(buf);
-	}
-	close(fd);
-	errno = saved;
-	return -1;
-}
-
 static struct cfg *cfg_alloc(const char *path)
 {
 	struct cfg *c = calloc(1, sizeof *c);
@@ -1196,7 +1142,7 @@ struct cfg *cfg_load(const char *path, char *err, size_t errlen, int *code)
 		goto fail;
 	}
 	L.c = c;
-	rc = slurp(path, CFG_MAX_FILE, &buf, &len, &st);
+	rc = file_slurp(path, CFG_MAX_FILE, &buf, &len, &st);
 	if (rc == -1) {
 		snprintf(L.msg, sizeof L.msg, "%s: %s", path, strerror(errno));
 		*code = errno == ENOMEM ? EX_OSERR : EX_NOINPUT;
@@ -1599,7 +1545,7 @@ static int secret_file(struct cfg *c, const char *what, const char *path, char *
 	int rc;
 
 	*out = NULL;
-	rc = slurp(path, CFG_MAX_SECRET, &buf, &len, &st);
+	rc = file_slurp(path, CFG_MAX_SECRET, &buf, &len, &st);
 	if (rc == -1)
 		return set_err(c, "%s%s: %s", what, path, strerror(errno));
 	if (rc == -2)

@@ -1,43 +1,75 @@
 /* utf8: strict validation after the table in RFC 3629 section 4. */
 #include "utf8.h"
 
+#include <string.h>
+
+size_t utf8_seq_len(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t need;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 1;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 2;
+		if (c == 0xe0)
+			lo = 0xa0;	/* overlong */
+		else if (c == 0xed)
+			hi = 0x9f;	/* surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3;
+		if (c == 0xf0)
+			lo = 0x90;	/* overlong */
+		else if (c == 0xf4)
+			hi = 0x8f;	/* above U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (avail <= need || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i <= need; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return need + 1;
+}
+
 bool utf8_valid(const char *str, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str, *end = s + n;
+	const unsigned char *s = (const unsigned char *)str;
 
-	while (s < end) {
-		unsigned char c = *s;
-		size_t need;
-		unsigned char lo = 0x80, hi = 0xbf;
-
-		if (c < 0x80) {
-			s++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1;
-		else if (c >= 0xe0 && c <= 0xef) {
-			need = 2;
-			if (c == 0xe0)
-				lo = 0xa0;	/* overlong */
-			else if (c == 0xed)
-				hi = 0x9f;	/* surrogates */
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3;
-			if (c == 0xf0)
-				lo = 0x90;	/* overlong */
-			else if (c == 0xf4)
-				hi = 0x8f;	/* above U+10FFFF */
-		} else
+	for (size_t i = 0; i < n;) {
+		size_t k = utf8_seq_len(s + i, n - i);
+		if (k == 0)
 			return false;
-		if ((size_t)(end - s) <= need)
-			return false;
-		if (s[1] < lo || s[1] > hi)
-			return false;
-		for (size_t i = 2; i <= need; i++)
-			if (s[i] < 0x80 || s[i] > 0xbf)
-				return false;
-		s += need + 1;
+		i += k;
 	}
 	return true;
+}
+
+void utf8_sanitize(char *str, bool controls)
+{
+	unsigned char *r = (unsigned char *)str, *w = r;
+	size_t left = strlen(str);
+
+	while (left > 0) {
+		size_t n = utf8_seq_len(r, left);
+		if (n == 0) {
+			*w++ = '?';
+			r++;
+			left--;
+			continue;
+		}
+		if (controls && ((n == 1 && (*r < 0x20 || *r == 0x7f)) ||
+		    (n == 2 && r[0] == 0xc2 && r[1] < 0xa0)))
+			*w++ = '?';	/* one mark for the whole control character */
+		else {
+			memmove(w, r, n);
+			w += n;
+		}
+		r += n;
+		left -= n;
+	}
+	*w = '\0';
 }

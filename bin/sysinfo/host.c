@@ -21,6 +21,7 @@
 
 #include "proc.h"
 #include "timefmt.h"
+#include "utf8.h"
 
 /* cpuinfo has ~1.5 KiB per CPU; this allows some 10000 CPUs. */
 #define CPUINFO_MAX	(16 * 1024 * 1024)
@@ -77,7 +78,7 @@ static char *read_small(const char *root, const char *rel, char *buf, size_t siz
 	char path[PATH_MAX];
 
 	if (proc_path(path, sizeof(path), root, "%s", rel) == -1 ||
-	    proc_read_file(path, buf, size) == -1)
+	    file_read(path, buf, size) == -1)
 		return NULL;
 	return trim(buf);
 }
@@ -92,7 +93,7 @@ static int machine_id(const char *root, char *out, size_t size)
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if (proc_path(path, sizeof(path), root, "%s", files[i]) == -1 ||
-		    (n = proc_read_file(path, buf, sizeof(buf))) == -1)
+		    (n = file_read(path, buf, sizeof(buf))) == -1)
 			continue;
 		/* a first line that does not fit is not a machine id */
 		if (memchr(buf, '\n', (size_t)n) == NULL && (size_t)n == sizeof(buf) - 1)
@@ -192,17 +193,17 @@ static void os_release(struct jw *w, const char *root)
 		"NAME", "VERSION", "VERSION_ID", "ID", "PRETTY_NAME"
 	};
 	char vals[NKEYS][OSREL_VAL_MAX], path[PATH_MAX], val[OSREL_VAL_MAX];
-	struct proc_lines l;
+	struct lines l;
 	char *k, *eq, *e;
 	int i;
 
 	memset(vals, 0, sizeof(vals));
 	if ((proc_path(path, sizeof(path), root, "/etc/os-release") == -1 ||
-	    proc_lines_open(&l, path, PROC_SMALL_MAX) == -1) &&
+	    lines_open(&l, path, FILE_SMALL_MAX) == -1) &&
 	    (proc_path(path, sizeof(path), root, "/usr/lib/os-release") == -1 ||
-	    proc_lines_open(&l, path, PROC_SMALL_MAX) == -1))
+	    lines_open(&l, path, FILE_SMALL_MAX) == -1))
 		return;
-	while (proc_lines_next(&l)) {
+	while (lines_next(&l)) {
 		k = l.line;
 		while (is_blank(*k))
 			k++;
@@ -219,10 +220,10 @@ static void os_release(struct jw *w, const char *root)
 		if (i < NKEYS && unquote(e, val, sizeof(val)) == 0)
 			memcpy(vals[i], val, sizeof(val));
 	}
-	proc_lines_close(&l);
+	lines_close(&l);
 
 	for (i = 0; i < NKEYS; i++)
-		proc_sanitize(vals[i], 0);
+		utf8_sanitize(vals[i], false);
 	if (vals[NAME][0] != '\0')
 		jw_str(w, "os_name", vals[NAME]);
 	if (vals[VERSION][0] != '\0')
@@ -355,23 +356,23 @@ static void cpuinfo_line(struct cpuinfo *ci, char *line)
 static void cpu(struct jw *w, const char *root)
 {
 	struct cpuinfo ci;
-	struct proc_lines l;
+	struct lines l;
 	char path[PATH_MAX], buf[4096], *s;
 	long cores = -1, phys = 0;
 
 	memset(&ci, 0, sizeof(ci));
 	if (proc_path(path, sizeof(path), root, "/proc/cpuinfo") == 0 &&
-	    proc_lines_open(&l, path, CPUINFO_MAX) == 0) {
-		while (proc_lines_next(&l))
+	    lines_open(&l, path, CPUINFO_MAX) == 0) {
+		while (lines_next(&l))
 			cpuinfo_line(&ci, l.line);
 		cpu_commit(&ci);
-		proc_lines_close(&l);
+		lines_close(&l);
 	}
 	if (ci.fail)
 		w->fail = 1;
 
 	if (ci.model[0] != '\0') {
-		proc_sanitize(ci.model, 1);
+		utf8_sanitize(ci.model, true);
 		jw_str(w, "cpu_model", ci.model);
 	}
 	/* online CPUs; cpuinfo may list only those the container may use */
@@ -405,7 +406,7 @@ static void memory(struct jw *w, const char *root)
 		"swap_total_bytes", "swap_free_bytes"
 	};
 	enum { NMEM = sizeof(keys) / sizeof(keys[0]) };
-	struct proc_lines l;
+	struct lines l;
 	char path[PATH_MAX], *k, *v;
 	const char *p;
 	int64_t vals[NMEM];
@@ -415,9 +416,9 @@ static void memory(struct jw *w, const char *root)
 	for (i = 0; i < NMEM; i++)
 		vals[i] = -1;
 	if (proc_path(path, sizeof(path), root, "/proc/meminfo") == -1 ||
-	    proc_lines_open(&l, path, PROC_SMALL_MAX) == -1)
+	    lines_open(&l, path, FILE_SMALL_MAX) == -1)
 		return;
-	while (proc_lines_next(&l)) {
+	while (lines_next(&l)) {
 		if (proc_split_kv(l.line, &k, &v) == -1)
 			continue;
 		for (i = 0; i < NMEM && strcmp(k, keys[i]) != 0; i++)
@@ -430,7 +431,7 @@ static void memory(struct jw *w, const char *root)
 		    n <= (uint64_t)INT64_MAX / 1024)
 			vals[i] = (int64_t)(n * 1024);
 	}
-	proc_lines_close(&l);
+	lines_close(&l);
 	for (i = 0; i < NMEM; i++)
 		if (vals[i] >= 0)
 			jw_num(w, fields[i], (double)vals[i]);
@@ -482,7 +483,7 @@ static int read_mac(const char *root, const char *name, char *out, size_t size)
 	/* names come from the kernel, but keep the path inside root anyway */
 	if (strchr(name, '/') != NULL || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
 	    proc_path(path, sizeof(path), root, "/sys/class/net/%s/address", name) == -1 ||
-	    proc_read_file(path, buf, sizeof(buf)) == -1)
+	    file_read(path, buf, sizeof(buf)) == -1)
 		return -1;
 	s = trim(buf);
 	n = strlen(s);
@@ -550,7 +551,7 @@ static int ifc_object(cJSON *arr, struct ifc *f, const char *root)
 	w.fail = 0;
 	if (strlen(f->name) < sizeof(name)) {
 		memcpy(name, f->name, strlen(f->name) + 1);
-		proc_sanitize(name, 1);
+		utf8_sanitize(name, true);
 		jw_str(&w, "name", name);
 	} else {
 		jw_str(&w, "name", "?");
@@ -743,9 +744,9 @@ static int fs_object(cJSON *arr, struct mnt *m, int real)
 		real = 0;
 		frsize = 0;
 	}
-	proc_sanitize(m->mount, 0);
-	proc_sanitize(m->device, 0);
-	proc_sanitize(m->type, 0);
+	utf8_sanitize(m->mount, false);
+	utf8_sanitize(m->device, false);
+	utf8_sanitize(m->type, false);
 	jw_str(&w, "mount", m->mount);
 	jw_str(&w, "device", m->device);
 	jw_str(&w, "type", m->type);
@@ -761,7 +762,7 @@ static int fs_object(cJSON *arr, struct mnt *m, int real)
 
 static void filesystems(struct jw *w, const char *root)
 {
-	struct proc_lines l;
+	struct lines l;
 	struct mnt *v = NULL;
 	size_t n = 0, cap = 0, i;
 	char path[PATH_MAX];
@@ -769,14 +770,14 @@ static void filesystems(struct jw *w, const char *root)
 	int real = proc_root_is_real(root);
 
 	if (proc_path(path, sizeof(path), root, "/proc/self/mounts") == -1 ||
-	    proc_lines_open(&l, path, MOUNTS_BYTES) == -1)
+	    lines_open(&l, path, MOUNTS_BYTES) == -1)
 		return;
-	while (proc_lines_next(&l))
+	while (lines_next(&l))
 		if (mnt_add(&v, &n, &cap, l.line) == -1) {
 			w->fail = 1;
 			break;
 		}
-	proc_lines_close(&l);
+	lines_close(&l);
 	if (w->fail)
 		goto out;
 	if ((arr = cJSON_AddArrayToObject(w->obj, "filesystems")) == NULL) {
@@ -806,19 +807,19 @@ int host_collect(cJSON *obj, const char *root)
 		host[sizeof(host) - 1] = '\0';
 		/* the id hashes the name as the kernel has it */
 		if (host[0] != '\0' && host_id(root, host, id) == 0) {
-			proc_sanitize(host, 1);
+			utf8_sanitize(host, true);
 			jw_str(&w, "hostname", host);
 			jw_str(&w, "host_id", id);
 		} else if (host[0] != '\0') {
-			proc_sanitize(host, 1);
+			utf8_sanitize(host, true);
 			jw_str(&w, "hostname", host);
 		}
 	}
 	os_release(&w, root);
 	if (uname(&u) == 0) {
-		proc_sanitize(u.release, 1);
-		proc_sanitize(u.version, 1);
-		proc_sanitize(u.machine, 1);
+		utf8_sanitize(u.release, true);
+		utf8_sanitize(u.version, true);
+		utf8_sanitize(u.machine, true);
 		jw_str(&w, "kernel", u.release);
 		jw_str(&w, "kernel_version", u.version);
 		jw_str(&w, "arch", u.machine);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "timefmt.h"
+#include "utf8.h"
 
 /* /proc/PID/stat is about 350 bytes; comm in it is at most 64. */
 #define STAT_MAX	4096
@@ -50,131 +51,6 @@ int proc_path(char *buf, size_t size, const char *root, const char *fmt, ...)
 	memmove(buf + rl, buf, (size_t)n + 1);
 	memcpy(buf, root, rl);
 	return 0;
-}
-
-ssize_t proc_read_file(const char *path, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd, saved;
-
-	if (size == 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-		return -1;
-	while (len < size - 1) {
-		n = read(fd, buf + len, size - 1 - len);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return (ssize_t)len;
-}
-
-int proc_lines_open(struct proc_lines *l, const char *path, size_t max_bytes)
-{
-	l->left = max_bytes;
-	l->err = 0;
-	l->line[0] = '\0';
-	if ((l->fp = fopen(path, "re")) == NULL)
-		return -1;
-	return 0;
-}
-
-int proc_lines_next(struct proc_lines *l)
-{
-	size_t n = 0;
-	int c = EOF, got = 0;
-
-	if (l->fp == NULL)
-		return 0;
-	while (l->left > 0 && (c = getc_unlocked(l->fp)) != EOF) {
-		l->left--;
-		got = 1;
-		if (c == '\n')
-			break;
-		if (n < sizeof(l->line) - 1)
-			l->line[n++] = (char)c;
-	}
-	l->line[n] = '\0';
-	if (c == EOF && ferror(l->fp)) {
-		l->err = errno ? errno : EIO;
-		return 0;
-	}
-	/* A line cut by the byte cap is not trustworthy: drop it. */
-	if (c != '\n' && c != EOF)
-		return 0;
-	return got;
-}
-
-void proc_lines_close(struct proc_lines *l)
-{
-	if (l->fp != NULL)
-		fclose(l->fp);
-	l->fp = NULL;
-}
-
-/* Length of the valid UTF-8 sequence at p, 0 when it is not one. */
-static size_t utf8_len(const unsigned char *p)
-{
-	unsigned c = p[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0))
-			return 0;	/* overlong, surrogate */
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
-			return 0;	/* overlong, above U+10FFFF */
-		return 4;
-	}
-	return 0;
-}
-
-void proc_sanitize(char *s, int controls)
-{
-	unsigned char *r = (unsigned char *)s, *w = r;
-	size_t n;
-
-	while (*r != '\0') {
-		n = utf8_len(r);
-		if (n == 0) {
-			*w++ = '?';
-			r++;
-		} else if (controls && ((n == 1 && (*r < 0x20 || *r == 0x7f)) ||
-		    (n == 2 && r[0] == 0xc2 && r[1] < 0xa0))) {
-			/* C0, DEL and C1 controls */
-			*w++ = '?';
-			r += n;
-		} else {
-			memmove(w, r, n);
-			w += n;
-			r += n;
-		}
-	}
-	*w = '\0';
 }
 
 int proc_parse_u64(const char **p, uint64_t *out)
@@ -356,15 +232,15 @@ static int64_t kb_value(const char *v)
 
 static void parse_status(const char *path, struct pstatus *ps)
 {
-	struct proc_lines l;
+	struct lines l;
 	char *k, *v;
 	uint64_t n;
 	const char *p;
 
 	ps->rss = ps->hwm = ps->vmsize = ps->threads = -1;
-	if (proc_lines_open(&l, path, STATUS_MAX) == -1)
+	if (lines_open(&l, path, STATUS_MAX) == -1)
 		return;
-	while (proc_lines_next(&l)) {
+	while (lines_next(&l)) {
 		if (proc_split_kv(l.line, &k, &v) == -1)
 			continue;
 		if (strcmp(k, "VmRSS") == 0)
@@ -379,22 +255,22 @@ static void parse_status(const char *path, struct pstatus *ps)
 				ps->threads = (int64_t)n;
 		}
 	}
-	proc_lines_close(&l);
+	lines_close(&l);
 }
 
 /* btime from ROOT/proc/stat: boot time in seconds since the epoch, or -1. */
 static int64_t boot_time(const char *root)
 {
-	struct proc_lines l;
+	struct lines l;
 	char path[PATH_MAX];
 	const char *p;
 	uint64_t v;
 	int64_t bt = -1;
 
 	if (proc_path(path, sizeof(path), root, "/proc/stat") == -1 ||
-	    proc_lines_open(&l, path, PROC_STAT_MAX) == -1)
+	    lines_open(&l, path, PROC_STAT_MAX) == -1)
 		return -1;
-	while (proc_lines_next(&l)) {
+	while (lines_next(&l)) {
 		if (strncmp(l.line, "btime ", 6) != 0)
 			continue;
 		p = l.line + 6;
@@ -403,7 +279,7 @@ static int64_t boot_time(const char *root)
 			bt = (int64_t)v;
 		break;
 	}
-	proc_lines_close(&l);
+	lines_close(&l);
 	return bt;
 }
 
@@ -414,7 +290,7 @@ static int read_cmdline(const char *root, pid_t pid, char *buf, size_t size)
 	ssize_t n;
 
 	if (proc_path(path, sizeof(path), root, "/proc/%d/cmdline", (int)pid) == -1 ||
-	    (n = proc_read_file(path, buf, size)) == -1)
+	    (n = file_read(path, buf, size)) == -1)
 		return -1;
 	while (n > 0 && buf[n - 1] == '\0')
 		n--;
@@ -422,7 +298,7 @@ static int read_cmdline(const char *root, pid_t pid, char *buf, size_t size)
 	for (ssize_t i = 0; i < n; i++)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
-	proc_sanitize(buf, 1);
+	utf8_sanitize(buf, true);
 	return 0;
 }
 
@@ -431,7 +307,7 @@ static int read_comm(const char *root, pid_t pid, char *buf, size_t size)
 	char path[PATH_MAX];
 
 	if (proc_path(path, sizeof(path), root, "/proc/%d/comm", (int)pid) == -1 ||
-	    proc_read_file(path, buf, size) == -1)
+	    file_read(path, buf, size) == -1)
 		return -1;
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
@@ -479,16 +355,16 @@ int proc_collect(cJSON *obj, const char *root, pid_t pid)
 	if (proc_path(path, sizeof(path), root, "/proc/%d/stat", (int)pid) == -1)
 		return -2;
 	/* stat decides whether the process exists; nothing is written before */
-	if (proc_read_file(path, statbuf, sizeof(statbuf)) == -1)
+	if (file_read(path, statbuf, sizeof(statbuf)) == -1)
 		return errno == ENOENT || errno == ESRCH ? -1 : -2;
 	parse_stat(statbuf, &st);
 
 	jw_num(&w, "pid", pid);
 	if (read_comm(root, pid, comm, sizeof(comm)) == 0 && comm[0] != '\0') {
-		proc_sanitize(comm, 1);
+		utf8_sanitize(comm, true);
 		jw_str(&w, "name", comm);
 	} else if (st.have_comm && st.comm[0] != '\0') {
-		proc_sanitize(st.comm, 1);
+		utf8_sanitize(st.comm, true);
 		jw_str(&w, "name", st.comm);
 	}
 	if (read_cmdline(root, pid, cmd, sizeof(cmd)) == 0 && cmd[0] != '\0')
@@ -551,7 +427,7 @@ static int name_matches(const char *root, pid_t pid, const char *name)
 	if (read_comm(root, pid, buf, sizeof(buf)) == 0 && strcmp(buf, name) == 0)
 		return 1;
 	if (proc_path(path, sizeof(path), root, "/proc/%d/cmdline", (int)pid) == -1 ||
-	    proc_read_file(path, buf, sizeof(buf)) == -1)
+	    file_read(path, buf, sizeof(buf)) == -1)
 		return 0;
 	/* buf is NUL-terminated, and argv[0] ends at the first NUL */
 	base = strrchr(buf, '/');

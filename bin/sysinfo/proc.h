@@ -14,6 +14,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "fileio.h"
+
 /*
  * Fills obj with facts about process pid read from ROOT/proc/PID/{stat,
  * status,fd,cmdline,comm}: pid, name, cmdline, state, ppid, rss_bytes,
@@ -36,12 +38,7 @@ int proc_collect(cJSON *obj, const char *root, pid_t pid);
 int proc_find_by_name(const char *root, const char *name, pid_t *pids, int max,
     pid_t self_skip);
 
-/* --- bounded readers, shared with host.c ------------------------------- */
-
-/* Largest file proc_read_file reads; a bigger one is cut there. */
-#define PROC_SMALL_MAX	(64 * 1024)
-/* Longest line proc_lines_next returns; the rest of a longer line is skipped. */
-#define PROC_LINE_MAX	4096
+/* --- paths and parsers shared with host.c ---------------------------- */
 
 /*
  * Writes root + the formatted path into buf ("/proc/..." stays as is for the
@@ -53,35 +50,10 @@ int proc_path(char *buf, size_t size, const char *root, const char *fmt, ...);
 /* True when root means the real system (NULL, "" or "/"). */
 int proc_root_is_real(const char *root);
 
-/*
- * Reads at most size - 1 bytes of path into buf and NUL-terminates it (a
- * file may hold NUL bytes: use the length). Returns the length, or -1 with
- * errno set.
- */
-ssize_t proc_read_file(const char *path, char *buf, size_t size);
 
-/* A line reader with a cap on line length and on the bytes read in total. */
-struct proc_lines {
-	FILE	*fp;
-	size_t	 left;		/* bytes still accepted from the file */
-	int	 err;		/* errno of a read error, else 0 */
-	char	 line[PROC_LINE_MAX];
-};
 
-/* Returns 0, or -1 with errno set when path cannot be opened. */
-int proc_lines_open(struct proc_lines *l, const char *path, size_t max_bytes);
-/*
- * Returns 1 with l->line holding the next line without its newline, 0 at
- * the end (or at the byte cap, or on a read error: see l->err).
- */
-int proc_lines_next(struct proc_lines *l);
-void proc_lines_close(struct proc_lines *l);
 
-/*
- * Makes s valid UTF-8 in place: each byte of an invalid sequence becomes
- * '?', and so does every control character when controls is non-zero.
- */
-void proc_sanitize(char *s, int controls);
+
 
 /*
  * Strict, locale-free number parsers: they read decimal digits at *p (for a

@@ -14,6 +14,7 @@
 #include "../../bin/sysinfo/proc.h"
 #include "tap.h"
 #include "timefmt.h"
+#include "utf8.h"
 
 /* Path of a fake root under the test data directory. */
 static const char *root(const char *name)
@@ -105,10 +106,10 @@ static void test_helpers(void)
 	is_int(proc_parse_double(&p, &d), -1, "double needs a leading digit");
 
 	snprintf(s, sizeof(s), "a\x01" "b\xff" "c\xc3\xa9\xed\xa0\x80" "d\xc2\x85");
-	proc_sanitize(s, 1);
+	utf8_sanitize(s, 1);
 	is_str(s, "a?b?c\xc3\xa9???d?", "sanitize: controls, bad bytes, surrogate, C1");
 	snprintf(s, sizeof(s), "tab\there\xe2\x82");
-	proc_sanitize(s, 0);
+	utf8_sanitize(s, 0);
 	is_str(s, "tab\there??", "sanitize keeps controls when asked, cut sequence");
 }
 
@@ -422,7 +423,7 @@ static void test_real(const char *argv0)
 
 	/* the kernel truncates comm to 15 bytes; argv[0] has the whole name */
 	if (proc_path(path, sizeof(path), "", "/proc/self/comm") == 0)
-		proc_read_file(path, comm, sizeof(comm));
+		file_read(path, comm, sizeof(comm));
 	comm[strcspn(comm, "\n")] = '\0';
 	ok(comm[0] != '\0', "own comm: %s", comm);
 	n = proc_find_by_name("", comm, pids, 64, 0);

@@ -93,7 +93,9 @@ int main(int argc, char **argv)
 		else
 			cli_usage_error(&cli, "unknown option");
 	}
-	log_set_level(LL_INFO + cli.verbosity);
+	/* no keys of its own, but -c, -n and --print-config work as everywhere */
+	struct cfg *c = cli_load_config(&cli);
+	cli_config_done(&cli, c, 0);
 
 	if (optind == argc) {
 		failed |= lint(STDIN_FILENO, "stdin", max_line);
@@ -113,6 +115,7 @@ int main(int argc, char **argv)
 			printf("%s %llu\n", counts[i].kind, counts[i].n);
 		printf("invalid %llu\n", invalid);
 	}
+	cfg_free(c);
 	if (fflush(stdout) != 0)
 		return EX_IOERR;
 	if (failed)
