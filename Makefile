@@ -37,7 +37,7 @@ ALL_CFLAGS := -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS := $(SAN_LD) $(HARDEN_LD) -Wl,--as-needed $(LDFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm
 
-TOOLS := sysinfo
+TOOLS := sysinfo udp-listen
 TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/%)
 HELPERS := record-lint
 HELPER_BINS := $(HELPERS:%=$(BUILD)/tools/%)
@@ -78,8 +78,8 @@ $(BUILD)/tools/%: $$(call src2obj,$$(wildcard tools/$$*/*.c)) $(LIB)
 
 # A unit test may test a tool's own modules: it links every object of
 # bin/<tool>/ except main.o when it names the tool in its file name
-# (t-sysinfo-*.c links bin/sysinfo/*.o).
-unit_tool = $(firstword $(filter $(TOOLS),$(subst -, ,$(patsubst t-%,%,$(1)))))
+# (t-udp-listen-*.c links bin/udp-listen/*.o).
+unit_tool = $(firstword $(foreach t,$(TOOLS),$(if $(filter t-$(t)-%,$(1)),$(t))))
 unit_objs = $(call src2obj,$(filter-out %/main.c,$(wildcard bin/$(call unit_tool,$(1))/*.c)))
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $$(call unit_objs,$$*) $(LIB)
 	@mkdir -p $(@D)
@@ -126,7 +126,7 @@ demo: deps
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
-	install -m 755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
+	install -m 755 $(TOOL_BINS) $(BUILD)/tools/record-lint $(DESTDIR)$(BINDIR)/
 	install -m 644 $(filter %.1,$(MANS)) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(filter %.7,$(MANS)) $(DESTDIR)$(MANDIR)/man7/
 

@@ -36,15 +36,8 @@ struct cfg {
 struct cfg *cfg_alloc(const char *path);
 /* Keeps messages on one line whatever a path or a key contains. */
 void cfg_oneline(char *s);
-/* Formats the message cfg_error returns, on one line; returns -1. */
-__attribute__((format(printf, 2, 3)))
-int cfg_set_err(struct cfg *c, const char *fmt, ...);
 /* The shortest text that reads back as d, spelled as JavaScript spells it. */
 void cfg_num_text(double d, char *buf, size_t sz);
-/* Where a node came from: "FILE:LINE", "command line", or "FILE". */
-void cfg_where(const struct cfg *c, const cJSON *node, char *buf, size_t sz);
-/* "WHERE: KEYPATH: expected WANT, got ..." into cfg_error, secrets not shown; returns -1. */
-int cfg_type_error(struct cfg *c, const char *keypath, const cJSON *n, const char *want);
 
 /* --- config-lines.c: the line table ------------------------------------ */
 

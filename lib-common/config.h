@@ -118,4 +118,16 @@ bool cfg_is_secret_key(const char *key);
  */
 char *cfg_print_redacted(const struct cfg *c);
 
+/*
+ * For modules that read their own sections (categorise, qixfilter, tools):
+ * errors in the same one-line form as the getters'.
+ */
+/* Formats the message cfg_error returns, on one line; returns -1. */
+__attribute__((format(printf, 2, 3)))
+int cfg_set_err(struct cfg *c, const char *fmt, ...);
+/* Where a node came from: "FILE:LINE", "command line", or "FILE". */
+void cfg_where(const struct cfg *c, const cJSON *node, char *buf, size_t sz);
+/* "WHERE: KEYPATH: expected WANT, got ..." into cfg_error, secrets not shown; returns -1. */
+int cfg_type_error(struct cfg *c, const char *keypath, const cJSON *n, const char *want);
+
 #endif

@@ -73,3 +73,24 @@ void utf8_sanitize(char *str, bool controls)
 	}
 	*w = '\0';
 }
+
+size_t utf8_repair(char *dst, const char *src, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		size_t k = utf8_seq_len(s + i, n - i);
+		if (k == 0) {
+			memcpy(dst + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(dst + o, s + i, k);
+			o += k;
+			i += k;
+		}
+	}
+	dst[o] = '\0';
+	return o;
+}

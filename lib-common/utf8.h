@@ -14,5 +14,11 @@ bool utf8_valid(const char *s, size_t n);
  * when controls is true.
  */
 void utf8_sanitize(char *s, bool controls);
+/*
+ * Copies src to dst, replacing each byte of an invalid sequence with U+FFFD
+ * as a JavaScript Buffer.toString() does; dst needs 3 * n + 1 bytes. The
+ * result is NUL-terminated; returns its length.
+ */
+size_t utf8_repair(char *dst, const char *src, size_t n);
 
 #endif

@@ -1,0 +1,164 @@
+/* jsonw: bounded, allocation-free JSON text construction. */
+#include "jsonw.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void jsonw_init(struct jsonw *w, char *buf, size_t cap)
+{
+	w->buf = buf;
+	w->cap = cap;
+	w->len = 0;
+	w->overflow = cap == 0;
+	w->first = true;
+}
+
+static void put(struct jsonw *w, const char *s, size_t n)
+{
+	if (w->overflow || n > w->cap - w->len) {
+		w->overflow = true;
+		return;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void putc1(struct jsonw *w, char c)
+{
+	if (w->overflow || w->len >= w->cap) {
+		w->overflow = true;
+		return;
+	}
+	w->buf[w->len++] = c;
+}
+
+static void escaped(struct jsonw *w, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0;
+
+	putc1(w, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		put(w, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': put(w, "\\\"", 2); break;
+		case '\\': put(w, "\\\\", 2); break;
+		case '\b': put(w, "\\b", 2); break;
+		case '\f': put(w, "\\f", 2); break;
+		case '\n': put(w, "\\n", 2); break;
+		case '\r': put(w, "\\r", 2); break;
+		case '\t': put(w, "\\t", 2); break;
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			put(w, u, 6);
+		}
+		}
+	}
+	put(w, s + run, n - run);
+	putc1(w, '"');
+}
+
+static void member(struct jsonw *w, const char *key)
+{
+	if (!w->first)
+		putc1(w, ',');
+	w->first = false;
+	if (key) {
+		escaped(w, key, strlen(key));
+		putc1(w, ':');
+	}
+}
+
+void jsonw_open(struct jsonw *w)
+{
+	putc1(w, '{');
+	w->first = true;
+}
+
+void jsonw_close(struct jsonw *w)
+{
+	putc1(w, '}');
+	w->first = false;
+}
+
+void jsonw_open_array(struct jsonw *w, const char *key)
+{
+	member(w, key);
+	putc1(w, '[');
+	w->first = true;
+}
+
+void jsonw_close_array(struct jsonw *w)
+{
+	putc1(w, ']');
+	w->first = false;
+}
+
+void jsonw_open_object(struct jsonw *w, const char *key)
+{
+	member(w, key);
+	jsonw_open(w);
+}
+
+void jsonw_strn(struct jsonw *w, const char *key, const char *s, size_t n)
+{
+	member(w, key);
+	escaped(w, s, n);
+}
+
+void jsonw_str(struct jsonw *w, const char *key, const char *s)
+{
+	jsonw_strn(w, key, s, strlen(s));
+}
+
+void jsonw_int(struct jsonw *w, const char *key, long long v)
+{
+	char num[24];
+	int n = snprintf(num, sizeof num, "%lld", v);
+
+	member(w, key);
+	put(w, num, (size_t)n);
+}
+
+void jsonw_double(struct jsonw *w, const char *key, double v)
+{
+	char num[32];
+	int n;
+
+	member(w, key);
+	if (!isfinite(v)) {
+		put(w, "null", 4);
+		return;
+	}
+	if (v == trunc(v) && fabs(v) < 1e15) {
+		n = snprintf(num, sizeof num, "%.0f", v);
+		if (n == 2 && num[0] == '-' && num[1] == '0')
+			n = snprintf(num, sizeof num, "0");	/* JSON.stringify(-0) is 0 */
+	} else {
+		/* %.15g is exact for every decimal of up to 15 digits; more if needed */
+		n = snprintf(num, sizeof num, "%.15g", v);
+		if (strtod(num, NULL) != v)
+			n = snprintf(num, sizeof num, "%.16g", v);
+		if (strtod(num, NULL) != v)
+			n = snprintf(num, sizeof num, "%.17g", v);
+	}
+	put(w, num, (size_t)n);
+}
+
+void jsonw_bool(struct jsonw *w, const char *key, bool v)
+{
+	member(w, key);
+	put(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jsonw_raw(struct jsonw *w, const char *key, const char *json, size_t n)
+{
+	member(w, key);
+	put(w, json, n);
+}

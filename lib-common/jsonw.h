@@ -1,0 +1,38 @@
+/*
+ * jsonw: a small append-only JSON writer into a caller's buffer, for hot
+ * paths that emit a record per datagram without building a cJSON tree.
+ * Output matches cJSON's and JavaScript's JSON.stringify for the same
+ * values: non-ASCII as UTF-8, control characters as \uXXXX escapes.
+ * A write that does not fit sets the overflow flag; the text is then
+ * unusable and the caller drops the record (and counts it).
+ */
+#ifndef SENSEOPS_JSONW_H
+#define SENSEOPS_JSONW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct jsonw {
+	char *buf;
+	size_t cap, len;
+	bool overflow;
+	bool first;		/* no member written yet in the current object or array */
+};
+
+void jsonw_init(struct jsonw *w, char *buf, size_t cap);
+void jsonw_open(struct jsonw *w);			/* { */
+void jsonw_close(struct jsonw *w);			/* } */
+void jsonw_open_array(struct jsonw *w, const char *key);	/* "key":[ (key NULL inside arrays) */
+void jsonw_close_array(struct jsonw *w);		/* ] */
+void jsonw_open_object(struct jsonw *w, const char *key);	/* "key":{ (key NULL inside arrays) */
+void jsonw_str(struct jsonw *w, const char *key, const char *s);
+void jsonw_strn(struct jsonw *w, const char *key, const char *s, size_t n);
+void jsonw_int(struct jsonw *w, const char *key, long long v);
+/* Shortest text that reads back as v; integral values without a fraction. NaN and infinities are written as null. */
+void jsonw_double(struct jsonw *w, const char *key, double v);
+void jsonw_bool(struct jsonw *w, const char *key, bool v);
+/* Appends raw, already valid JSON as a member value. */
+void jsonw_raw(struct jsonw *w, const char *key, const char *json, size_t n);
+
+#endif
