@@ -34,7 +34,7 @@ int listener_bind(struct listener *l, const char *host, const char *port, int rc
 	snprintf(l->addr, sizeof l->addr, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
 	if ((rc = getaddrinfo(host, port, &hints, &ai)) != 0) {
 		snprintf(err, errlen, "%s: %s", l->addr, gai_strerror(rc));
-		return -1;
+		return -2;
 	}
 	l->fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (l->fd < 0) {
@@ -206,8 +206,10 @@ static void kernel_drops(struct listener *l, struct msghdr *m)
 	}
 }
 
-void listener_receive(struct listener *l, struct sink *s)
+size_t listener_receive(struct listener *l, struct sink *s)
 {
+	size_t total = 0;
+
 	struct mmsghdr mm[BATCH];
 	struct iovec iov[BATCH];
 	struct sockaddr_storage from[BATCH];
@@ -232,14 +234,16 @@ void listener_receive(struct listener *l, struct sink *s)
 		if (got < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				log_error("%s: recvmmsg: %s", l->addr, strerror(errno));
-			return;
+			return total;
 		}
 		for (int i = 0; i < got; i++) {
 			kernel_drops(l, &mm[i].msg_hdr);
 			listener_handle(l, s, iov[i].iov_base, mm[i].msg_len,
 			    (mm[i].msg_hdr.msg_flags & MSG_TRUNC) != 0, &from[i]);
 		}
+		total += (size_t)got;
 		if (got < BATCH)
-			return;
+			return total;
 	}
+	return total;
 }

@@ -57,14 +57,14 @@ struct sink {
 
 /*
  * Binds host:port (host a name or address; IPv4 or IPv6) with a receive
- * buffer of rcvbuf bytes (0: the system default). Returns 0, or -1 with a
- * message in err.
+ * buffer of rcvbuf bytes (0: the system default). Returns 0; -2 when host
+ * does not resolve (a configuration error); -1 otherwise; with a message in err.
  */
 int listener_bind(struct listener *l, const char *host, const char *port, int rcvbuf,
     char *err, size_t errlen);
 void listener_close(struct listener *l);
-/* Receives and handles what is waiting, up to a few batches; never blocks. */
-void listener_receive(struct listener *l, struct sink *s);
+/* Receives and handles what is waiting, up to a few batches; never blocks. Returns how many. */
+size_t listener_receive(struct listener *l, struct sink *s);
 /* Handles one datagram as if received from `from` (the fuzz target and tests use it). */
 void listener_handle(struct listener *l, struct sink *s, const char *buf, size_t n, bool truncated,
     const void *from);

@@ -45,6 +45,7 @@ struct sock_conf {
 	char host[256], port[16];
 	long long max_size, max_bytes, bp_pct, max_msg, rcvbuf, rl_max, rl_src, metrics_ms, refresh_s;
 	bool rl_enable, validate;
+	char where[300];		/* "FILE:LINE" of serverHost, for messages */
 	const char *allowed[MAX_SOURCES];
 	size_t nallowed;
 	struct ev_tags metric_tags;
@@ -182,6 +183,7 @@ static int parse_listen(const char *arg, struct sock_conf *sc)
 		return -1;
 	snprintf(sc->port, sizeof sc->port, "%ld", p);
 	sc->enabled = true;
+	snprintf(sc->where, sizeof sc->where, "command line");
 	return 0;
 }
 
@@ -207,6 +209,7 @@ static int sock_load(struct cfg *c, struct sock_conf *sc, long long def_port)
 	if (strlen(host) >= sizeof sc->host)
 		cfg_fail(c, cfg_get(c, key(p, "serverHost")), "%s.serverHost: too long", p);
 	snprintf(sc->host, sizeof sc->host, "%s", host);
+	cfg_where(c, cfg_get(c, key(p, "serverHost")), sc->where, sizeof sc->where);
 	snprintf(sc->port, sizeof sc->port, "%lld", port);
 	strings_load(c, key(p, "allowedSources"), sc->allowed, &sc->nallowed, MAX_SOURCES);
 	/* Butler SOS turns validation off when the list is empty: fail closed instead */
@@ -314,7 +317,10 @@ static void bind_all(struct settings *s)
 			if (!l->src)
 				die(EX_CONFIG, "%s.allowedSources: %s", sc->prefix, err);
 		}
-		if (listener_bind(l, sc->host, sc->port, (int)sc->rcvbuf, err, sizeof err) != 0)
+		int rc = listener_bind(l, sc->host, sc->port, (int)sc->rcvbuf, err, sizeof err);
+		if (rc == -2)
+			die(EX_CONFIG, "%s: %s.serverHost: %s", sc->where, sc->prefix, err);
+		if (rc != 0)
 			die(EX_UNAVAILABLE, "%s", err);
 		log_info("%s: listening on %s, receive buffer %d bytes%s", l->queue_type, l->addr, l->rcvbuf,
 		    sc->validate ? ", sender validation on" : "");
@@ -431,7 +437,12 @@ int main(int argc, char **argv)
 		rc = outq_flush(&q, 0);
 	}
 
-	/* stop: what was counted is reported, and everything queued is written */
+	/* stop: what already arrived is handled, what was counted is reported,
+	 * and everything queued is written */
+	int64_t deadline = time_mono_ms() + STOP_FLUSH_MS;
+	for (int i = 0; i < nlis; i++)
+		while (rc == OUTQ_OK && time_mono_ms() < deadline && listener_receive(&lis[i], &sink) > 0)
+			rc = outq_flush(&q, deadline);
 	int64_t wall = time_now_ms();
 	if (sink.counts)
 		report_counts(&q, sink.counts, &s.count_tags, wall);
@@ -440,7 +451,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nlis; i++)
 		report_queue(&q, &lis[i], &s.sock[lis[i].user].metric_tags, wall);
 	if (rc == OUTQ_OK)
-		rc = outq_flush(&q, time_mono_ms() + STOP_FLUSH_MS);
+		rc = outq_flush(&q, deadline);
 	if (rc == OUTQ_OK && !outq_empty(&q))
 		log_error("standard output did not drain within %d ms: %zu records lost", STOP_FLUSH_MS, q.count);
 
