@@ -39,7 +39,7 @@ LDLIBS   += $(PKG_LIBS) -lm
 
 TOOLS := sysinfo udp-listen
 TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/%)
-HELPERS := record-lint
+HELPERS := record-lint udp-blast
 HELPER_BINS := $(HELPERS:%=$(BUILD)/tools/%)
 
 LIB_SRCS := $(wildcard lib-common/*.c)
@@ -87,7 +87,9 @@ $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $$(call unit_objs,$$*) $(LIB)
 
 # Fuzz harnesses linked with a corpus-replay driver; tools/fuzz links the
 # same harnesses with libFuzzer.
-$(BUILD)/tests/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/driver.o $(LIB)
+# A harness named fuzz-<tool>-*.c also links that tool's modules.
+fuzz_objs = $(call unit_objs,t-$(patsubst fuzz-%,%,$(1)))
+$(BUILD)/tests/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/driver.o $$(call fuzz_objs,$$*) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -400,7 +400,7 @@ void categorise_free(struct categorise *k)
 
 bool categorise_enabled(const struct categorise *k)
 {
-	return k->enabled;
+	return k && k->enabled;
 }
 
 size_t categorise_max_pairs(const struct categorise *k)

@@ -311,7 +311,7 @@ void qixfilter_free(struct qixfilter *f)
 
 bool qixfilter_monitor_enabled(const struct qixfilter *f)
 {
-	return f->monitor;
+	return f && f->monitor;
 }
 
 /* --- per event ---------------------------------------------------------- */
@@ -342,6 +342,8 @@ static bool app_in(const struct applist *l, const char *id, const char *name)
 bool qixfilter_accept(const struct qixfilter *f, const char *app_id, const char *app_name,
     const char *object_id, const char *object_type, const char *method)
 {
+	if (!f)
+		return false;
 	app_id = app_id ? app_id : "";
 	app_name = app_name ? app_name : "";
 	object_id = object_id ? object_id : "";
