@@ -32,6 +32,7 @@ t_cleanup() {
 	rm -rf "$T_TMP"
 }
 trap t_cleanup EXIT
+[ -n "${KEEP_TMP:-}" ] && trap - EXIT
 
 # --- TAP --------------------------------------------------------------
 ok() {	# ok CONDITION_STATUS DESCRIPTION  (usage: cmd; ok $? "desc")
@@ -80,10 +81,10 @@ done_testing() {
 # run CMD...: runs a command, keeping its stdout in $OUT, stderr in $ERR
 # and exit status in $RC.
 run() {
-	"$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null
+	"$@" >"$T_TMP/.run.out" 2>"$T_TMP/.run.err" </dev/null
 	RC=$?
-	OUT=$(cat "$T_TMP/out")
-	ERR=$(cat "$T_TMP/err")
+	OUT=$(cat "$T_TMP/.run.out")
+	ERR=$(cat "$T_TMP/.run.err")
 }
 
 # --- processes and ports ----------------------------------------------

@@ -42,7 +42,9 @@ int listener_bind(struct listener *l, const char *host, const char *port, int rc
 		freeaddrinfo(ai);
 		return -1;
 	}
-	if (rcvbuf > 0 && setsockopt(l->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) != 0)
+	/* with CAP_NET_ADMIN the buffer may exceed net.core.rmem_max */
+	if (rcvbuf > 0 && setsockopt(l->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) != 0 &&
+	    setsockopt(l->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) != 0)
 		log_warn("%s: SO_RCVBUF %d: %s", l->addr, rcvbuf, strerror(errno));
 	/* the kernel counts what it drops when our buffer is full: we report it */
 	if (setsockopt(l->fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one) != 0)
