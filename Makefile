@@ -50,6 +50,8 @@ UNIT_SRCS := $(wildcard tests/unit/t-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
+BENCH_SRCS := $(wildcard tests/bench/bench-*.c)
+BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
 
 MANS := $(wildcard man/*.[178])
@@ -93,6 +95,12 @@ $(BUILD)/tests/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/drive
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Benchmarks link their tool's modules like the fuzz harnesses do.
+bench_objs = $(call unit_objs,t-$(patsubst bench-%,%,$(1)))
+$(BUILD)/tests/bench/%: $(BUILD)/obj/tests/bench/%.o $$(call bench_objs,$$*) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 unit-tests: $(UNIT_BINS) $(FUZZ_BINS)
@@ -115,7 +123,7 @@ FIXTURES ?= $(abspath ../shared/fixtures)
 lint: all
 	tools/lint
 
-bench: all
+bench: all $(BENCH_BINS)
 	tools/bench
 
 FUZZ_SECONDS ?= 60

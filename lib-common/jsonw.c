@@ -15,7 +15,7 @@ void jsonw_init(struct jsonw *w, char *buf, size_t cap)
 	w->first = true;
 }
 
-static void put(struct jsonw *w, const char *s, size_t n)
+static inline void put(struct jsonw *w, const char *s, size_t n)
 {
 	if (w->overflow || n > w->cap - w->len) {
 		w->overflow = true;
@@ -25,7 +25,7 @@ static void put(struct jsonw *w, const char *s, size_t n)
 	w->len += n;
 }
 
-static void putc1(struct jsonw *w, char c)
+static inline void putc1(struct jsonw *w, char c)
 {
 	if (w->overflow || w->len >= w->cap) {
 		w->overflow = true;
@@ -34,18 +34,38 @@ static void putc1(struct jsonw *w, char c)
 	w->buf[w->len++] = c;
 }
 
+/* SWAR: true when any byte of x is < 0x20, '"' or '\\' (Hacker's Delight 6-1). */
+static inline bool word_needs_escape(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+	uint64_t lt = (x - ones * 0x20) & ~x;
+	uint64_t zq = (q - ones) & ~q, zb = (b - ones) & ~b;
+	return ((lt | zq | zb) & high) != 0;
+}
+
 static void escaped(struct jsonw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
+	size_t run = 0, i = 0;
 
 	putc1(w, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < n) {
+		/* skip eight plain bytes at a time: most text needs no escape */
+		while (i + 8 <= n) {
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			if (word_needs_escape(x))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		unsigned char c = (unsigned char)s[i++];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		put(w, s + run, i - run);
-		run = i + 1;
+		put(w, s + run, i - 1 - run);
+		run = i;
 		switch (c) {
 		case '"': put(w, "\\\"", 2); break;
 		case '\\': put(w, "\\\\", 2); break;
@@ -64,15 +84,61 @@ static void escaped(struct jsonw *w, const char *s, size_t n)
 	putc1(w, '"');
 }
 
+/*
+ * Keys are nearly always string literals, met again and again at the same
+ * address: remember per address whether a key can be written as it is.
+ * A stale entry is harmless: the text is compared before use.
+ */
+struct keyinfo {
+	const char *key;
+	size_t len;
+	bool plain;
+	char copy[32];
+};
+
+static struct keyinfo keycache[256];
+
+static const struct keyinfo *key_info(const char *key)
+{
+	struct keyinfo *k = &keycache[((uintptr_t)key >> 3) & 255];
+	size_t n;
+
+	if (k->key == key && memcmp(k->copy, key, k->len + 1) == 0)
+		return k;
+	n = strlen(key);
+	k->key = key;
+	k->len = n;
+	k->plain = n < sizeof k->copy;
+	for (size_t i = 0; i < n && k->plain; i++) {
+		unsigned char c = (unsigned char)key[i];
+		k->plain = c >= 0x20 && c != '"' && c != '\\';
+	}
+	if (k->plain)
+		memcpy(k->copy, key, n + 1);
+	else
+		k->key = NULL;
+	return k;
+}
+
 static void member(struct jsonw *w, const char *key)
 {
 	if (!w->first)
 		putc1(w, ',');
 	w->first = false;
-	if (key) {
-		escaped(w, key, strlen(key));
-		putc1(w, ':');
+	if (!key)
+		return;
+	const struct keyinfo *k = key_info(key);
+	if (k->plain && w->len + k->len + 3 <= w->cap && !w->overflow) {
+		char *p = w->buf + w->len;
+		p[0] = '"';
+		memcpy(p + 1, key, k->len);
+		p[k->len + 1] = '"';
+		p[k->len + 2] = ':';
+		w->len += k->len + 3;
+		return;
 	}
+	escaped(w, key, k->len);
+	putc1(w, ':');
 }
 
 void jsonw_open(struct jsonw *w)
@@ -119,11 +185,16 @@ void jsonw_str(struct jsonw *w, const char *key, const char *s)
 
 void jsonw_int(struct jsonw *w, const char *key, long long v)
 {
-	char num[24];
-	int n = snprintf(num, sizeof num, "%lld", v);
+	char num[24], *p = num + sizeof num;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
 	member(w, key);
-	put(w, num, (size_t)n);
+	put(w, p, (size_t)(num + sizeof num - p));
 }
 
 void jsonw_double(struct jsonw *w, const char *key, double v)

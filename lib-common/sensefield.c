@@ -2,6 +2,7 @@
 #include "sensefield.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +15,42 @@ size_t sf_sanitize(char *dst, const char *src, size_t n, size_t max_units)
 	size_t o = 0, units = 0;
 
 	for (size_t i = 0; i < n;) {
-		size_t k = utf8_seq_len(s + i, n - i);
-		if (k == 0) {		/* callers pass valid UTF-8; be safe anyway */
+		/* runs of printable ASCII, eight bytes at a time */
+		while (i + 8 <= n && units + 8 <= max_units) {
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+			uint64_t y = x ^ (ones * 0x7f);
+			if ((((x - ones * 0x20) & ~x) | ((y - ones) & ~y) | x) & high)
+				break;	/* a control, DEL or non-ASCII byte among them */
+			memcpy(dst + o, &x, 8);
+			o += 8;
+			i += 8;
+			units += 8;
+		}
+		if (i >= n)
+			break;
+		unsigned char c = s[i];
+		if (c < 0x80) {		/* the common case, without a call */
 			i++;
+			if (c < 0x20 || c == 0x7f)
+				continue;
+			if (units == max_units)
+				break;
+			dst[o++] = (char)c;
+			units++;
 			continue;
 		}
-		if (k == 1 && (s[i] < 0x20 || s[i] == 0x7f)) {
+		size_t k = utf8_seq_len(s + i, n - i);
+		if (k == 0) {		/* callers pass valid UTF-8; be safe anyway */
 			i++;
 			continue;
 		}
 		size_t u = k == 4 ? 2 : 1;	/* outside the BMP: a surrogate pair */
 		if (units + u > max_units)
 			break;
-		memcpy(dst + o, s + i, k);
-		o += k;
+		for (size_t j = 0; j < k; j++)
+			dst[o++] = (char)s[i + j];
 		units += u;
 		i += k;
 	}

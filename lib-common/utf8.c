@@ -1,6 +1,7 @@
 /* utf8: strict validation after the table in RFC 3629 section 4. */
 #include "utf8.h"
 
+#include <stdint.h>
 #include <string.h>
 
 size_t utf8_seq_len(const unsigned char *s, size_t avail)
@@ -80,14 +81,31 @@ size_t utf8_repair(char *dst, const char *src, size_t n)
 	size_t i = 0, o = 0;
 
 	while (i < n) {
+		/* ASCII runs are the common case: eight bytes at a time */
+		while (i + 8 <= n) {
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			if (x & 0x8080808080808080ULL)
+				break;
+			memcpy(dst + o, &x, 8);
+			o += 8;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		if (s[i] < 0x80) {
+			dst[o++] = (char)s[i++];
+			continue;
+		}
 		size_t k = utf8_seq_len(s + i, n - i);
 		if (k == 0) {
-			memcpy(dst + o, "\xef\xbf\xbd", 3);
-			o += 3;
+			dst[o++] = (char)0xef;
+			dst[o++] = (char)0xbf;
+			dst[o++] = (char)0xbd;
 			i++;
 		} else {
-			memcpy(dst + o, s + i, k);
-			o += k;
+			for (size_t j = 0; j < k; j++)
+				dst[o++] = (char)s[i + j];
 			i += k;
 		}
 	}

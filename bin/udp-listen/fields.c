@@ -26,9 +26,8 @@ void dgram_split(struct dgram *d, const char *raw, size_t n)
 		n--;
 	d->len = utf8_repair(text, raw, n);
 	d->text = text;
-	for (size_t i = 0; i < d->len; i++)
-		if (text[i] == ';')
-			seps[k++] = i;
+	for (const char *p = text, *end = text + d->len; (p = memchr(p, ';', (size_t)(end - p))); p++)
+		seps[k++] = (size_t)(p - text);
 	seps[k] = d->len;	/* the end of the last field */
 	d->nfields = k + 1;
 	d->sep = seps;

@@ -87,10 +87,9 @@ static void ptime_add(struct qstats *st, double ms)
 		st->nptime++;
 }
 
-static void backpressure(struct listener *l, const struct outq *q)
+static void backpressure(struct listener *l, const struct outq *q, int64_t now)
 {
 	double use = q->max_count ? 100.0 * (double)q->count / (double)q->max_count : 0;
-	int64_t now = time_mono_ms();
 
 	if (!l->backpressure && use >= l->backpressure_pct) {
 		l->backpressure = true;
@@ -119,11 +118,10 @@ static void count(struct sink *s, const struct listener *l, const struct ev_resu
 }
 
 void listener_handle(struct listener *l, struct sink *s, const char *buf, size_t n, bool truncated,
-    const void *from)
+    const void *from, int64_t now, int64_t mono)
 {
 	struct qstats *st = &l->st;
 	const struct sockaddr_storage *ss = from;
-	int64_t now = time_now_ms();
 
 	st->received++;
 	if (l->src && !srcfilter_allows(l->src, ss)) {
@@ -136,7 +134,7 @@ void listener_handle(struct listener *l, struct sink *s, const char *buf, size_t
 		log_warn("%s: datagram larger than maxMessageSize %zu dropped", l->queue_type, l->max_msg);
 		return;
 	}
-	if (ratelimit_admit(&l->rl, ss, time_mono_ms()) != RL_PASS) {
+	if (ratelimit_admit(&l->rl, ss, mono) != RL_PASS) {
 		st->dropped_rate_limit++;
 		log_warn("%s: rate limit reached; datagram dropped", l->queue_type);
 		return;
@@ -151,8 +149,6 @@ void listener_handle(struct listener *l, struct sink *s, const char *buf, size_t
 
 	struct jsonw w;
 	struct ev_result r;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	jsonw_init(&w, line, sizeof line);
 	if (l->user)
 		userevent_parse(s->conf, buf, n, now, &w, &r);
@@ -183,9 +179,7 @@ void listener_handle(struct listener *l, struct sink *s, const char *buf, size_t
 	}
 	if (r.verdict != EV_TOO_BIG)
 		st->processed++;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ptime_add(st, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-	backpressure(l, s->q);
+	backpressure(l, s->q, mono);
 }
 
 /* The kernel's drop counter rides along with each datagram. */
@@ -238,10 +232,18 @@ size_t listener_receive(struct listener *l, struct sink *s)
 				log_error("%s: recvmmsg: %s", l->addr, strerror(errno));
 			return total;
 		}
+		/* one clock read per datagram: each one's time ends where the next begins */
+		int64_t wall = time_now_ms(), mono = time_mono_ms();
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		for (int i = 0; i < got; i++) {
 			kernel_drops(l, &mm[i].msg_hdr);
 			listener_handle(l, s, iov[i].iov_base, mm[i].msg_len,
-			    (mm[i].msg_hdr.msg_flags & MSG_TRUNC) != 0, &from[i]);
+			    (mm[i].msg_hdr.msg_flags & MSG_TRUNC) != 0, &from[i], wall, mono);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			ptime_add(&l->st, (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+			t0 = t1;
 		}
 		total += (size_t)got;
 		if (got < BATCH)

@@ -65,8 +65,8 @@ int listener_bind(struct listener *l, const char *host, const char *port, int rc
 void listener_close(struct listener *l);
 /* Receives and handles what is waiting, up to a few batches; never blocks. Returns how many. */
 size_t listener_receive(struct listener *l, struct sink *s);
-/* Handles one datagram as if received from `from` (the fuzz target and tests use it). */
+/* Handles one datagram received from `from` at now (wall clock ms) and mono (monotonic ms). */
 void listener_handle(struct listener *l, struct sink *s, const char *buf, size_t n, bool truncated,
-    const void *from);
+    const void *from, int64_t now, int64_t mono);
 
 #endif

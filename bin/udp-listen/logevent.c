@@ -6,6 +6,7 @@
  * DIFFERENCES FROM BUTLER SOS).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -26,6 +27,7 @@ struct layout {
 	size_t nspec;
 	const struct field_spec *spec;
 	size_t nfree;		/* message (and exception) fields from index 8 */
+	int idir, iid, ifull, iapp;	/* positions of these keys in spec, -1 when absent */
 };
 
 static const struct field_spec engine_spec[] = {
@@ -73,20 +75,35 @@ static const struct field_spec qix_spec[] = {
 #define N(a) (sizeof a / sizeof a[0])
 
 static const struct layout layouts[] = {
-	{ "/qseow-engine/", "qseow-engine", "log_event", LS_ENGINE, N(engine_spec), engine_spec, 1 },
-	{ "/qseow-proxy/", "qseow-proxy", "log_event", LS_PROXY, N(proxy_spec), proxy_spec, 2 },
-	{ "/qseow-repository/", "qseow-repository", "log_event", LS_REPOSITORY, N(proxy_spec), proxy_spec, 2 },
-	{ "/qseow-scheduler/", "qseow-scheduler", "log_event", LS_SCHEDULER, N(scheduler_spec), scheduler_spec, 2 },
-	{ "/qseow-qix-perf/", "qseow-qix-perf", "qix_perf", LS_QIXPERF, N(qix_spec), qix_spec, 0 },
+	{ "/qseow-engine/", "qseow-engine", "log_event", LS_ENGINE, N(engine_spec), engine_spec, 1,
+	    10, 11, -1, 18 },
+	{ "/qseow-proxy/", "qseow-proxy", "log_event", LS_PROXY, N(proxy_spec), proxy_spec, 2,
+	    10, 11, -1, -1 },
+	{ "/qseow-repository/", "qseow-repository", "log_event", LS_REPOSITORY, N(proxy_spec), proxy_spec, 2,
+	    10, 11, -1, -1 },
+	{ "/qseow-scheduler/", "qseow-scheduler", "log_event", LS_SCHEDULER, N(scheduler_spec), scheduler_spec, 2,
+	    10, 11, 12, 16 },
+	{ "/qseow-qix-perf/", "qseow-qix-perf", "qix_perf", LS_QIXPERF, N(qix_spec), qix_spec, 0,
+	    9, 10, -1, 13 },
 };
 
-/* Index of key in spec, or -1. */
-static int spec_index(const struct layout *l, const char *key)
+/* The positions above are written out for speed; prove them once. */
+static void check_layouts(void)
 {
-	for (size_t i = 0; i < l->nspec; i++)
-		if (strcmp(l->spec[i].key, key) == 0)
-			return (int)i;
-	return -1;
+	static bool checked;
+
+	if (checked)
+		return;
+	for (size_t i = 0; i < N(layouts); i++) {
+		const struct layout *l = &layouts[i];
+		if (strcmp(l->spec[l->idir].key, "user_directory") || strcmp(l->spec[l->iid].key, "user_id") ||
+		    (l->ifull >= 0 && strcmp(l->spec[l->ifull].key, "user_full")) ||
+		    (l->iapp >= 0 && strcmp(l->spec[l->iapp].key, "app_id"))) {
+			log_error("logevent: layout %s has wrong field positions", l->type);
+			abort();
+		}
+	}
+	checked = true;
 }
 
 /* Does text start like a .NET exception ("System.Net.WebException: ...")? */
@@ -207,6 +224,7 @@ void logevent_parse(const struct ev_conf *conf, const char *dgram, size_t n, int
 	char ts[TIME_RFC3339_LEN];
 	int64_t when;
 
+	check_layouts();
 	memset(res, 0, sizeof *res);
 	fval_reset();
 	dgram_split(&d, dgram, n);
@@ -243,8 +261,7 @@ void logevent_parse(const struct ev_conf *conf, const char *dgram, size_t n, int
 	v[0].n = strlen(l->source);
 
 	/* user name normalisation works in place on copies with room */
-	int idir = spec_index(l, "user_directory"), iid = spec_index(l, "user_id");
-	int ifull = spec_index(l, "user_full");
+	int idir = l->idir, iid = l->iid, ifull = l->ifull;
 	char dir[256], id[256], full[520];
 	snprintf(dir, sizeof dir, "%s", v[idir].s);
 	snprintf(id, sizeof id, "%s", v[iid].s);
@@ -254,7 +271,7 @@ void logevent_parse(const struct ev_conf *conf, const char *dgram, size_t n, int
 	const char *app_name = "";
 	bool user_activity = true;
 	if (l->ls == LS_QIXPERF) {
-		int iapp = spec_index(l, "app_id");
+		int iapp = l->iapp;
 		if (conf->appname_lookup && v[iapp].n) {
 			const char *nm = appnames_get(conf->names, v[iapp].s, v[iapp].n);
 			app_name = nm ? fval_text((struct span){ nm, strlen(nm), true }, 200, &len) : "";
@@ -306,7 +323,7 @@ void logevent_parse(const struct ev_conf *conf, const char *dgram, size_t n, int
 			jsonw_str(out, key, full);
 		else
 			fval_write(out, key, &v[i]);
-		if (l->ls == LS_QIXPERF && strcmp(key, "app_id") == 0)
+		if (l->ls == LS_QIXPERF && (int)i == l->iapp)
 			jsonw_str(out, "app_name", app_name);
 	}
 	if (l->ls == LS_QIXPERF)

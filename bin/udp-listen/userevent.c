@@ -2,6 +2,7 @@
  * userevent: /qseow-proxy-session/ and /qseow-proxy-connection/ datagrams
  * (port 9997) to user_event records (udp-formats.md section 5).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +24,39 @@ static struct span user_field(const struct dgram *d, size_t i)
 	if (s.present)
 		s.n = d->len - (size_t)(s.s - d->text);
 	return s;
+}
+
+/*
+ * Sense users keep their browsers: a handful of user agents make up nearly
+ * all connection events, so parsed results are kept in a small cache.
+ */
+#define UA_CACHE 64
+#define UA_CACHE_LEN 512
+
+static struct ua_slot {
+	size_t n;
+	char ua[UA_CACHE_LEN];
+	struct ua_info info;
+} ua_cache[UA_CACHE];
+
+static const struct ua_info *ua_lookup(const char *ua, size_t n)
+{
+	static struct ua_info fresh;
+	uint64_t h = 1469598103934665603ULL;
+
+	if (n >= UA_CACHE_LEN) {
+		ua_parse(ua, &fresh);
+		return &fresh;
+	}
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)ua[i]) * 1099511628211ULL;
+	struct ua_slot *slot = &ua_cache[h % UA_CACHE];
+	if (slot->n != n || memcmp(slot->ua, ua, n) != 0) {
+		ua_parse(ua, &slot->info);
+		memcpy(slot->ua, ua, n);
+		slot->n = n;
+	}
+	return &slot->info;
 }
 
 static bool excluded(const struct ev_conf *conf, const char *dir, const char *id)
@@ -114,17 +148,17 @@ void userevent_parse(const struct ev_conf *conf, const char *dgram, size_t n, in
 		jsonw_strn(out, "appId", app, 36);
 		jsonw_str(out, "appName", name ? name : "<unknown app name>");
 	}
-	if (ua_extract(f[7], uabuf, sizeof uabuf) > 0) {
-		struct ua_info ua;
-		ua_parse(uabuf, &ua);
-		if (*ua.browser_name)
-			jsonw_str(out, "uaBrowserName", ua.browser_name);
-		if (*ua.browser_major)
-			jsonw_str(out, "uaBrowserMajorVersion", ua.browser_major);
-		if (*ua.os_name)
-			jsonw_str(out, "uaOsName", ua.os_name);
-		if (*ua.os_version)
-			jsonw_str(out, "uaOsVersion", ua.os_version);
+	size_t ual = ua_extract(f[7], uabuf, sizeof uabuf);
+	if (ual > 0) {
+		const struct ua_info *ua = ua_lookup(uabuf, ual);
+		if (*ua->browser_name)
+			jsonw_str(out, "uaBrowserName", ua->browser_name);
+		if (*ua->browser_major)
+			jsonw_str(out, "uaBrowserMajorVersion", ua->browser_major);
+		if (*ua->os_name)
+			jsonw_str(out, "uaOsName", ua->os_name);
+		if (*ua->os_version)
+			jsonw_str(out, "uaOsVersion", ua->os_version);
 	}
 	jsonw_close(out);
 	res->verdict = out->overflow ? EV_TOO_BIG : EV_RECORD;
