@@ -216,6 +216,7 @@ size_t listener_receive(struct listener *l, struct sink *s)
 
 	for (int b = 0; b < BATCHES_PER_CALL; b++) {
 		memset(mm, 0, sizeof mm);
+		memset(ctl, 0, sizeof ctl);
 		for (int i = 0; i < BATCH; i++) {
 			iov[i].iov_base = slots + (size_t)i * slot_size;
 			iov[i].iov_len = slot_size;

@@ -72,7 +72,7 @@ static const struct field_spec qix_spec[] = {
 	{ "peak_ram", R_UINT_1, 0 }, { "object_type", R_STR, 100 },
 };
 
-#define N(a) (sizeof a / sizeof a[0])
+#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct layout layouts[] = {
 	{ "/qseow-engine/", "qseow-engine", "log_event", LS_ENGINE, N(engine_spec), engine_spec, 1,
@@ -96,9 +96,10 @@ static void check_layouts(void)
 		return;
 	for (size_t i = 0; i < N(layouts); i++) {
 		const struct layout *l = &layouts[i];
-		if (strcmp(l->spec[l->idir].key, "user_directory") || strcmp(l->spec[l->iid].key, "user_id") ||
-		    (l->ifull >= 0 && strcmp(l->spec[l->ifull].key, "user_full")) ||
-		    (l->iapp >= 0 && strcmp(l->spec[l->iapp].key, "app_id"))) {
+		if (strcmp(l->spec[l->idir].key, "user_directory") != 0 ||
+		    strcmp(l->spec[l->iid].key, "user_id") != 0 ||
+		    (l->ifull >= 0 && strcmp(l->spec[l->ifull].key, "user_full") != 0) ||
+		    (l->iapp >= 0 && strcmp(l->spec[l->iapp].key, "app_id") != 0)) {
 			log_error("logevent: layout %s has wrong field positions", l->type);
 			abort();
 		}
@@ -188,7 +189,7 @@ static bool event_time(struct span s, int64_t *ms)
 		return false;
 	for (size_t i = 0; i < s.n && j < sizeof buf - 1; i++) {
 		/* drop the date's '-' and the time's ':' to reach the compact form */
-		if ((s.s[i] == '-' && i < 10) || (s.s[i] == ':' && i < 19))
+		if ((i < 10 && s.s[i] == '-') || (i < 19 && s.s[i] == ':'))
 			continue;
 		buf[j++] = s.s[i];
 	}

@@ -42,9 +42,11 @@ static bool parse_net(const char *s, struct net *n)
 	char buf[INET6_ADDRSTRLEN + 8];
 	char *slash;
 
-	if (strlen(s) >= sizeof buf)
+	size_t len = strlen(s);
+
+	if (len >= sizeof buf)
 		return false;
-	strcpy(buf, s);
+	memcpy(buf, s, len + 1);
 	slash = strchr(buf, '/');
 	if (slash)
 		*slash++ = '\0';
