@@ -217,6 +217,8 @@ static void parse_stat(char *buf, struct pstat *st)
 /* Values of /proc/PID/status we report; -1 when absent. */
 struct pstatus {
 	int64_t	rss, hwm, vmsize, threads;
+	int	read;		/* the file was read */
+	int	rss_line;	/* it had a VmRSS line, readable or not */
 };
 
 /* "  1234 kB" -> bytes, -1 when it is not that form. */
@@ -238,13 +240,17 @@ static void parse_status(const char *path, struct pstatus *ps)
 	const char *p;
 
 	ps->rss = ps->hwm = ps->vmsize = ps->threads = -1;
+	ps->read = ps->rss_line = 0;
 	if (lines_open(&l, path, STATUS_MAX) == -1)
 		return;
 	while (lines_next(&l)) {
+		ps->read = 1;
 		if (proc_split_kv(l.line, &k, &v) == -1)
 			continue;
-		if (strcmp(k, "VmRSS") == 0)
+		if (strcmp(k, "VmRSS") == 0) {
+			ps->rss_line = 1;
 			ps->rss = kb_value(v);
+		}
 		else if (strcmp(k, "VmHWM") == 0)
 			ps->hwm = kb_value(v);
 		else if (strcmp(k, "VmSize") == 0)
@@ -377,8 +383,12 @@ int proc_collect(cJSON *obj, const char *root, pid_t pid)
 		jw_num(&w, "ppid", (double)st.ppid);
 
 	ps.rss = ps.hwm = ps.vmsize = ps.threads = -1;
+	ps.read = ps.rss_line = 0;
 	if (proc_path(path, sizeof(path), root, "/proc/%d/status", (int)pid) == 0)
 		parse_status(path, &ps);
+	/* zombies and kernel threads have no VmRSS line: they hold no user memory */
+	if (ps.read && !ps.rss_line)
+		ps.rss = 0;
 	if (ps.rss >= 0)
 		jw_num(&w, "rss_bytes", (double)ps.rss);
 	if (ps.hwm >= 0)

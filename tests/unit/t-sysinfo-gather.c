@@ -324,6 +324,12 @@ static void test_proc_root1(void)
 	cJSON_Delete(o);
 
 	o = cJSON_CreateObject();
+	is_int(proc_collect(o, root("root1"), 4244), 0, "proc_collect zombie");
+	is_str(str(o, "state"), "Z", "zombie state");
+	is_int(num(o, "rss_bytes"), 0, "a zombie holds no memory: rss_bytes 0, not absent");
+	cJSON_Delete(o);
+
+	o = cJSON_CreateObject();
 	errno = 0;
 	is_int(proc_collect(o, root("root1"), 99999), -1, "nonexistent pid");
 	is_int(errno, ENOENT, "errno ENOENT");
