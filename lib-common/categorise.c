@@ -1,13 +1,10 @@
 /* categorise: compiles logEvents.categorise into flat arrays and applies it to each log event without allocating. */
 #include "categorise.h"
 
-#include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 #define BASE	"Butler-SOS.logEvents.categorise"
 #define KP_MAX	192	/* BASE + ".rules.255.category.31.value" and the like */
@@ -50,18 +47,6 @@ struct categorise {
 
 /* --- messages ----------------------------------------------------------- */
 
-__attribute__((format(printf, 4, 5)))
-static int err_at(struct cfg *c, const cJSON *node, const char *kp, const char *fmt, ...)
-{
-	char w[PATH_MAX + 32], msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	cfg_where(c, node, w, sizeof w);
-	return cfg_set_err(c, "%s: %s: %s", w, kp, msg);
-}
 
 /* --- small helpers ------------------------------------------------------ */
 
@@ -113,9 +98,9 @@ static int get_str(struct cfg *c, const cJSON *where, const char *kp, const char
 	if (cfg_string(c, kp, NULL, out) != 0)
 		return -1;
 	if (*out == NULL)
-		return err_at(c, where, kp, "missing: expected a string");
+		return cfg_node_err(c, where, kp, "missing: expected a string");
 	if (strlen(*out) > CAT_MAX_VALUE)
-		return err_at(c, cfg_get(c, kp), kp, "longer than %d bytes", CAT_MAX_VALUE);
+		return cfg_node_err(c, cfg_get(c, kp), kp, "longer than %d bytes", CAT_MAX_VALUE);
 	return 0;
 }
 
@@ -175,7 +160,7 @@ static uint64_t level_bit(struct categorise *k, struct cfg *c, const cJSON *node
 	if ((bit = level_find(k, s)) != 0)
 		return bit;
 	if (k->nlevels == CAT_MAX_LEVELS) {
-		err_at(c, node, kp, "more than %d distinct log levels in all rules", CAT_MAX_LEVELS);
+		cfg_node_err(c, node, kp, "more than %d distinct log levels in all rules", CAT_MAX_LEVELS);
 		return 0;
 	}
 	if ((low = malloc(len + 1)) == NULL) {
@@ -205,7 +190,7 @@ static int load_pairs(struct categorise *k, struct cfg *c, const char *kp, uint1
 	if (list == NULL)
 		return 0;
 	if ((size_t)cJSON_GetArraySize(list) > CAT_MAX_PAIRS)
-		return err_at(c, list, kp, "more than %d category pairs", CAT_MAX_PAIRS);
+		return cfg_node_err(c, list, kp, "more than %d category pairs", CAT_MAX_PAIRS);
 	cJSON_ArrayForEach(it, list) {
 		const char *name, *value;
 		int id;
@@ -248,7 +233,7 @@ static int load_rule(struct categorise *k, struct cfg *c, const cJSON *node, siz
 	if (get_list(c, kp, &list) != 0)
 		return -1;
 	if (list == NULL || cJSON_GetArraySize(list) == 0)
-		return err_at(c, list ? list : node, kp, "%s: expected a list of log levels",
+		return cfg_node_err(c, list ? list : node, kp, "%s: expected a list of log levels",
 		    list ? "empty" : "missing");
 	i = 0;
 	cJSON_ArrayForEach(it, list) {
@@ -269,7 +254,7 @@ static int load_rule(struct categorise *k, struct cfg *c, const cJSON *node, siz
 	if (word_is(s, "drop"))
 		r->drop = true;
 	else if (!word_is(s, "categorise"))
-		return err_at(c, cfg_get(c, kp), kp, "unknown action \"%.60s\" (expected categorise or drop)", s);
+		return cfg_node_err(c, cfg_get(c, kp), kp, "unknown action \"%.60s\" (expected categorise or drop)", s);
 
 	/* category: optional, a drop rule needs none */
 	snprintf(kp, sizeof kp, BASE ".rules.%zu.category", ri);
@@ -286,10 +271,10 @@ static int load_rule(struct categorise *k, struct cfg *c, const cJSON *node, siz
 	if (get_list(c, kp, &list) != 0)
 		return -1;
 	if (list == NULL || cJSON_GetArraySize(list) == 0)
-		return err_at(c, list ? list : node, kp, "%s: expected a list of filters",
+		return cfg_node_err(c, list ? list : node, kp, "%s: expected a list of filters",
 		    list ? "empty" : "missing");
 	if (cJSON_GetArraySize(list) > CAT_MAX_FILTERS)
-		return err_at(c, list, kp, "more than %d filters", CAT_MAX_FILTERS);
+		return cfg_node_err(c, list, kp, "more than %d filters", CAT_MAX_FILTERS);
 	if ((r->f = calloc((size_t)cJSON_GetArraySize(list), sizeof *r->f)) == NULL)
 		return cfg_set_err(c, "%s: out of memory", cfg_path(c));
 	i = 0;
@@ -311,7 +296,7 @@ static int load_rule(struct categorise *k, struct cfg *c, const cJSON *node, siz
 		else if (word_is(type, "so"))
 			f->type = F_SO;
 		else
-			return err_at(c, cfg_get(c, ikp), ikp,
+			return cfg_node_err(c, cfg_get(c, ikp), ikp,
 			    "unknown filter type \"%.60s\" (expected sw, ew or so)", type);
 		snprintf(ikp, sizeof ikp, "%s.%zu.value", kp, i);
 		if (get_str(c, it, ikp, &value) != 0)
@@ -342,7 +327,7 @@ struct categorise *categorise_load(struct cfg *c)
 		goto fail;
 	if (rules != NULL && cJSON_GetArraySize(rules) > 0) {
 		if (cJSON_GetArraySize(rules) > CAT_MAX_RULES) {
-			err_at(c, rules, BASE ".rules", "more than %d rules", CAT_MAX_RULES);
+			cfg_node_err(c, rules, BASE ".rules", "more than %d rules", CAT_MAX_RULES);
 			goto fail;
 		}
 		k->rules = calloc((size_t)cJSON_GetArraySize(rules), sizeof *k->rules);

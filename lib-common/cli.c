@@ -10,6 +10,8 @@
 
 #include "log.h"
 #include "ready.h"
+#include "sandbox.h"
+#include "sig.h"
 
 void cli_init(struct cli *cli, const char *tool, const char *usage)
 {
@@ -86,6 +88,33 @@ int cli_option(struct cli *cli, int opt, const char *arg)
 	default:
 		return 0;
 	}
+}
+
+int cli_next(struct cli *cli, int argc, char **argv, const struct option *longopts)
+{
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
+		if (!cli_option(cli, opt, optarg))
+			return opt;
+	return -1;
+}
+
+void cli_no_operands(const struct cli *cli, int argc, char **argv)
+{
+	if (optind < argc)
+		cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+}
+
+void cli_running(struct cli *cli)
+{
+	if (sig_init() < 0)
+		die(EX_OSERR, "signals: %s", strerror(errno));
+	if (sandbox_no_exec() != 0)
+		log_warn("seccomp filter not installed: %s", strerror(errno));
+	if (ready_notify(cli->ready_fd) != 0)
+		log_warn("--ready-fd %d: %s", cli->ready_fd, strerror(errno));
+	cli->ready_fd = -1;
 }
 
 struct cfg *cli_load_config(struct cli *cli)

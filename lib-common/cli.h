@@ -62,6 +62,20 @@ struct cfg *cli_load_config(struct cli *cli);
  * rc != 0; for --check-config prints "FILE: ok" and exits 0; for
  * --print-config prints the redacted configuration and exits 0. */
 void cli_config_done(struct cli *cli, struct cfg *c, int rc);
+/*
+ * getopt_long over the shared and the tool's options: the shared ones are
+ * handled here; returns the next option that is the tool's, or -1 at the
+ * end. Exits 64 on an unknown option or a missing argument.
+ */
+int cli_next(struct cli *cli, int argc, char **argv, const struct option *longopts);
+/* After the options: exits 64 when operands remain (tools take none). */
+void cli_no_operands(const struct cli *cli, int argc, char **argv);
+/*
+ * The last step before the main loop: SIGTERM, SIGINT and SIGHUP as events
+ * (sig.h), the no-exec sandbox, and readiness on --ready-fd. Exits 71 when
+ * signals cannot be set up; the others only warn.
+ */
+void cli_running(struct cli *cli);
 /* Strict integer parsing for option values; exits 64 when arg is not in [min, max]. */
 long long cli_int(const struct cli *cli, const char *opt, const char *arg, long long min, long long max);
 

@@ -395,3 +395,15 @@ int cfg_set_string(struct cfg *c, const char *keypath, const char *value)
 {
 	return set_node(c, keypath, cJSON_CreateString(value));
 }
+
+int cfg_node_err(struct cfg *c, const cJSON *node, const char *keypath, const char *fmt, ...)
+{
+	char w[PATH_MAX + 32], msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	cfg_where(c, node, w, sizeof w);
+	return cfg_set_err(c, "%s: %s: %s", w, keypath, msg);
+}

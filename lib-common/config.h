@@ -129,5 +129,8 @@ int cfg_set_err(struct cfg *c, const char *fmt, ...);
 void cfg_where(const struct cfg *c, const cJSON *node, char *buf, size_t sz);
 /* "WHERE: KEYPATH: expected WANT, got ..." into cfg_error, secrets not shown; returns -1. */
 int cfg_type_error(struct cfg *c, const char *keypath, const cJSON *n, const char *want);
+/* "WHERE: KEYPATH: message" into cfg_error, WHERE from node as cfg_where says; returns -1. */
+__attribute__((format(printf, 4, 5)))
+int cfg_node_err(struct cfg *c, const cJSON *node, const char *keypath, const char *fmt, ...);
 
 #endif

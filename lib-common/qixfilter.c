@@ -1,13 +1,10 @@
 /* qixfilter: loads enginePerformanceMonitor.monitorFilter and decides, per qix-perf event, whether to keep it. */
 #include "qixfilter.h"
 
-#include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 #define BASE	"Butler-SOS.logEvents.enginePerformanceMonitor"
 #define MF	BASE ".monitorFilter"
@@ -51,18 +48,6 @@ struct qixfilter {
 
 /* --- messages and look-ups ---------------------------------------------- */
 
-__attribute__((format(printf, 4, 5)))
-static int err_at(struct cfg *c, const cJSON *node, const char *kp, const char *fmt, ...)
-{
-	char w[PATH_MAX + 32], msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	cfg_where(c, node, w, sizeof w);
-	return cfg_set_err(c, "%s: %s: %s", w, kp, msg);
-}
 
 static int oom(struct cfg *c)
 {
@@ -89,7 +74,7 @@ static int dup_str(struct cfg *c, const cJSON *n, const char *kp, char **out)
 	if (!cJSON_IsString(n))
 		return cfg_type_error(c, kp, n, "a string");
 	if (strlen(n->valuestring) > QF_MAX_VALUE)
-		return err_at(c, n, kp, "longer than %d bytes", QF_MAX_VALUE);
+		return cfg_node_err(c, n, kp, "longer than %d bytes", QF_MAX_VALUE);
 	if ((*out = strdup(n->valuestring)) == NULL)
 		return oom(c);
 	return 0;
@@ -109,7 +94,7 @@ static int load_strlist(struct cfg *c, const char *kp, bool objid, struct strlis
 	if (list == NULL || (size = cJSON_GetArraySize(list)) == 0)
 		return 0;
 	if (size > QF_MAX_ITEMS)
-		return err_at(c, list, kp, "more than %d items", QF_MAX_ITEMS);
+		return cfg_node_err(c, list, kp, "more than %d items", QF_MAX_ITEMS);
 	if ((l->v = calloc((size_t)size, sizeof *l->v)) == NULL)
 		return oom(c);
 	cJSON_ArrayForEach(it, list) {
@@ -120,7 +105,7 @@ static int load_strlist(struct cfg *c, const char *kp, bool objid, struct strlis
 			/* Butler SOS's own form: - objectId: rwPjBk */
 			if (cJSON_GetArraySize(it) != 1 || (s = cJSON_GetObjectItemCaseSensitive(it,
 			    "objectId")) == NULL)
-				return err_at(c, it, ikp, "expected a string or a mapping with just objectId");
+				return cfg_node_err(c, it, ikp, "expected a string or a mapping with just objectId");
 			snprintf(ikp, sizeof ikp, "%s.%zu.objectId", kp, l->n);
 		} else if (!cJSON_IsString(it))
 			return cfg_type_error(c, ikp, it,
@@ -144,7 +129,7 @@ static int load_applist(struct cfg *c, const char *kp, struct applist *l)
 	if (list == NULL || (size = cJSON_GetArraySize(list)) == 0)
 		return 0;
 	if (size > QF_MAX_ITEMS)
-		return err_at(c, list, kp, "more than %d items", QF_MAX_ITEMS);
+		return cfg_node_err(c, list, kp, "more than %d items", QF_MAX_ITEMS);
 	if ((l->v = calloc((size_t)size, sizeof *l->v)) == NULL)
 		return oom(c);
 	cJSON_ArrayForEach(it, list) {
@@ -164,7 +149,7 @@ static int load_applist(struct cfg *c, const char *kp, struct applist *l)
 			else if (strcmp(ch->string, "appName") == 0)
 				dst = &a->name;
 			else
-				return err_at(c, ch, ikp, "unknown key \"%.60s\" (expected appId or appName)",
+				return cfg_node_err(c, ch, ikp, "unknown key \"%.60s\" (expected appId or appName)",
 				    ch->string);
 			snprintf(ikp, sizeof ikp, "%s.%zu.%s", kp, l->n - 1, ch->string);
 			if (dup_str(c, ch, ikp, dst) != 0)
@@ -251,7 +236,7 @@ struct qixfilter *qixfilter_load(struct cfg *c)
 		goto fail;
 	if (apps != NULL && (size = cJSON_GetArraySize(apps)) > 0) {
 		if (size > QF_MAX_APPS) {
-			err_at(c, apps, MF ".appSpecific.app", "more than %d entries", QF_MAX_APPS);
+			cfg_node_err(c, apps, MF ".appSpecific.app", "more than %d entries", QF_MAX_APPS);
 			goto fail;
 		}
 		if ((f->apps = calloc((size_t)size, sizeof *f->apps)) == NULL) {

@@ -16,9 +16,7 @@
 #include "log.h"
 #include "ndjson.h"
 #include "proc.h"
-#include "ready.h"
 #include "record.h"
-#include "sandbox.h"
 #include "sig.h"
 #include "timefmt.h"
 #include "timer.h"
@@ -199,9 +197,7 @@ static void parse_args(struct cli *cli, struct settings *s, int argc, char **arg
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_option(cli, opt, optarg))
-			continue;
+	while ((opt = cli_next(cli, argc, argv, longopts)) != -1) {
 		switch (opt) {
 		case OPT_ONCE:
 			s->once = true;
@@ -237,8 +233,7 @@ static void parse_args(struct cli *cli, struct settings *s, int argc, char **arg
 			cli_usage_error(cli, "unknown option");
 		}
 	}
-	if (optind < argc)
-		cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+	cli_no_operands(cli, argc, argv);
 	if (s->once && s->interval_s)
 		cli_usage_error(cli, "--once and --interval exclude each other");
 	if (!s->host && s->npids == 0 && s->nnames == 0)
@@ -278,12 +273,7 @@ int main(int argc, char **argv)
 	hostname[sizeof hostname - 1] = '\0';
 	if (ndjson_writer_init(&out, STDOUT_FILENO, 0) != 0)
 		die(EX_OSERR, "out of memory");
-	if (sig_init() < 0)
-		die(EX_OSERR, "signals: %s", strerror(errno));
-	if (sandbox_no_exec() != 0)
-		log_warn("seccomp filter not installed: %s", strerror(errno));
-	if (ready_notify(cli.ready_fd) != 0)
-		log_warn("--ready-fd %d: %s", cli.ready_fd, strerror(errno));
+	cli_running(&cli);
 
 	timer_start(&tick, s.interval_s * 1000, time_mono_ms());
 	while (!sig_stopping()) {

@@ -21,9 +21,7 @@
 #include "listener.h"
 #include "log.h"
 #include "qixfilter.h"
-#include "ready.h"
 #include "report.h"
-#include "sandbox.h"
 #include "sig.h"
 #include "timefmt.h"
 #include "timer.h"
@@ -72,19 +70,9 @@ static const char *key(const char *a, const char *b)
 	return keybuf;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int cfg_fail(struct cfg *c, const cJSON *node, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (node && cfg_line(c, node) > 0)
-		die(EX_CONFIG, "%s:%d: %s", cfg_path(c), cfg_line(c, node), msg);
-	die(EX_CONFIG, "%s: %s", cfg_path(c), msg);
-}
+/* Configuration errors found while reading: one line, then 78. */
+#define cfg_fail(c, node, path, ...) \
+	(cfg_node_err((c), (node), (path), __VA_ARGS__), die(EX_CONFIG, "%s", cfg_error(c)))
 
 /* A list of {name, value} (Butler SOS's tag lists); values may be scalars of any type. */
 static void tags_load(struct cfg *c, const char *path, struct ev_tags *t)
@@ -95,14 +83,14 @@ static void tags_load(struct cfg *c, const char *path, struct ev_tags *t)
 	if (!list || cJSON_IsNull(list))
 		return;
 	if (!cJSON_IsArray(list))
-		cfg_fail(c, list, "%s: expected a list of {name, value}", path);
+		cfg_fail(c, list, path, "expected a list of {name, value}");
 	cJSON_ArrayForEach(it, list) {
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "value");
 		if (!cJSON_IsString(n) || !*n->valuestring || !(cJSON_IsString(v) || cJSON_IsNumber(v) || cJSON_IsBool(v)))
-			cfg_fail(c, it, "%s: each item needs a name and a scalar value", path);
+			cfg_fail(c, it, path, "each item needs a name and a scalar value");
 		if (t->n == EV_MAX_TAGS)
-			cfg_fail(c, it, "%s: at most %d tags", path, EV_MAX_TAGS);
+			cfg_fail(c, it, path, "at most %d tags", EV_MAX_TAGS);
 		t->name[t->n] = n->valuestring;
 		if (cJSON_IsString(v)) {
 			t->value[t->n] = v->valuestring;
@@ -125,12 +113,12 @@ static void strings_load(struct cfg *c, const char *path, const char **out, size
 	if (!list || cJSON_IsNull(list))
 		return;
 	if (!cJSON_IsArray(list))
-		cfg_fail(c, list, "%s: expected a list", path);
+		cfg_fail(c, list, path, "expected a list");
 	cJSON_ArrayForEach(it, list) {
 		if (!cJSON_IsString(it) || !*it->valuestring)
-			cfg_fail(c, it, "%s: expected non-empty strings", path);
+			cfg_fail(c, it, path, "expected non-empty strings");
 		if (*n == max)
-			cfg_fail(c, it, "%s: at most %zu entries", path, max);
+			cfg_fail(c, it, path, "at most %zu entries", max);
 		out[(*n)++] = it->valuestring;
 	}
 }
@@ -143,14 +131,14 @@ static void exclude_load(struct cfg *c, struct ev_conf *ev)
 	if (!list || cJSON_IsNull(list))
 		return;
 	if (!cJSON_IsArray(list))
-		cfg_fail(c, list, "%s: expected a list of {directory, userId}", path);
+		cfg_fail(c, list, path, "expected a list of {directory, userId}");
 	cJSON_ArrayForEach(it, list) {
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(it, "directory");
 		const cJSON *u = cJSON_GetObjectItemCaseSensitive(it, "userId");
 		if (!cJSON_IsString(d) || !cJSON_IsString(u))
-			cfg_fail(c, it, "%s: each item needs directory and userId strings", path);
+			cfg_fail(c, it, path, "each item needs directory and userId strings");
 		if (ev->nexclude == EV_MAX_EXCLUDE)
-			cfg_fail(c, it, "%s: at most %d users", path, EV_MAX_EXCLUDE);
+			cfg_fail(c, it, path, "at most %d users", EV_MAX_EXCLUDE);
 		ev->exclude_dir[ev->nexclude] = d->valuestring;
 		ev->exclude_id[ev->nexclude++] = u->valuestring;
 	}
@@ -207,15 +195,15 @@ static int sock_load(struct cfg *c, struct sock_conf *sc, long long def_port)
 	    cfg_int(c, key(p, "queueMetrics.influxdb.writeFrequency"), 20000, 1000, 86400000, &sc->metrics_ms))
 		return -1;
 	if (strlen(host) >= sizeof sc->host)
-		cfg_fail(c, cfg_get(c, key(p, "serverHost")), "%s.serverHost: too long", p);
+		cfg_fail(c, cfg_get(c, key(p, "serverHost")), key(p, "serverHost"), "too long");
 	snprintf(sc->host, sizeof sc->host, "%s", host);
 	cfg_where(c, cfg_get(c, key(p, "serverHost")), sc->where, sizeof sc->where);
 	snprintf(sc->port, sizeof sc->port, "%lld", port);
 	strings_load(c, key(p, "allowedSources"), sc->allowed, &sc->nallowed, MAX_SOURCES);
 	/* Butler SOS turns validation off when the list is empty: fail closed instead */
 	if (sc->validate && sc->nallowed == 0)
-		cfg_fail(c, cfg_get(c, key(p, "enableSourceValidation")),
-		    "%s.enableSourceValidation is true but allowedSources is empty", p);
+		cfg_fail(c, cfg_get(c, key(p, "enableSourceValidation")), key(p, "enableSourceValidation"),
+		    "true, but allowedSources is empty");
 	tags_load(c, key(p, "queueMetrics.influxdb.tags"), &sc->metric_tags);
 	return 0;
 }
@@ -270,9 +258,7 @@ static void parse_args(struct cli *cli, struct settings *s, int argc, char **arg
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_option(cli, opt, optarg))
-			continue;
+	while ((opt = cli_next(cli, argc, argv, longopts)) != -1) {
 		switch (opt) {
 		case OPT_LOG_LISTEN:
 			s->log_listen = optarg;
@@ -287,8 +273,7 @@ static void parse_args(struct cli *cli, struct settings *s, int argc, char **arg
 			cli_usage_error(cli, "unknown option");
 		}
 	}
-	if (optind < argc)
-		cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+	cli_no_operands(cli, argc, argv);
 }
 
 /* --- running ---------------------------------------------------------- */
@@ -378,12 +363,7 @@ int main(int argc, char **argv)
 		die(EX_OSERR, "out of memory");
 
 	bind_all(&s);
-	if (sig_init() < 0)
-		die(EX_OSERR, "signals: %s", strerror(errno));
-	if (sandbox_no_exec() != 0)
-		log_warn("seccomp filter not installed: %s", strerror(errno));
-	if (ready_notify(cli.ready_fd) != 0)
-		log_warn("--ready-fd %d: %s", cli.ready_fd, strerror(errno));
+	cli_running(&cli);
 
 	int64_t now = time_mono_ms();
 	for (int i = 0; i < nlis; i++) {

@@ -9,41 +9,9 @@
 #include "config.h"
 #include "qixfilter.h"
 #include "tap.h"
+#include "testutil.h"
 
 #define DATA "tests/unit/data/filters/"
-
-static void skip(int n, const char *why)
-{
-	for (int i = 0; i < n; i++)
-		ok(1, "# SKIP %s", why);
-}
-
-static const char *shared_dir(void)
-{
-	const char *s = getenv("SENSEOPS_SHARED");
-
-	return s != NULL && *s != '\0' ? s : "../shared";
-}
-
-/* The 1-based line of the first line of path holding needle, 0 when none. */
-static int line_of(const char *path, const char *needle)
-{
-	char buf[4096];
-	FILE *fp = fopen(path, "r");
-	int n = 0, found = 0;
-
-	if (fp == NULL)
-		return 0;
-	while (fgets(buf, sizeof buf, fp) != NULL) {
-		n++;
-		if (strstr(buf, needle) != NULL) {
-			found = n;
-			break;
-		}
-	}
-	fclose(fp);
-	return found;
-}
 
 /* path loaded and compiled; NULL (reported) on failure, *cp gets the config. */
 static struct qixfilter *load(const char *path, struct cfg **cp)

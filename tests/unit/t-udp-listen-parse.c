@@ -9,6 +9,7 @@
 #include "log.h"
 #include "record.h"
 #include "tap.h"
+#include "testutil.h"
 
 static char shared[512];
 static struct ev_conf conf;
@@ -278,12 +279,11 @@ static void hostile(void)
 
 int main(void)
 {
-	const char *e = getenv("SENSEOPS_SHARED");
 	char err[512], path[700];
 	int code;
 
 	log_set_level(LL_ERROR);
-	snprintf(shared, sizeof shared, "%s", e ? e : "../shared");
+	snprintf(shared, sizeof shared, "%s", shared_dir());
 	snprintf(path, sizeof path, "%s/fixtures/expected/butler-sos-config-used.yaml", shared);
 	struct cfg *c = cfg_load(path, err, sizeof err, &code);
 	if (!c) {

@@ -83,9 +83,7 @@ int main(int argc, char **argv)
 	int opt, failed = 0;
 
 	cli_init(&cli, "record-lint", USAGE);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_option(&cli, opt, optarg))
-			continue;
+	while ((opt = cli_next(&cli, argc, argv, longopts)) != -1) {
 		if (opt == OPT_SUMMARY)
 			summary = true;
 		else if (opt == OPT_MAX_LINE)

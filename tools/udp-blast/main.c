@@ -20,7 +20,6 @@
 #include "cli.h"
 #include "gen.h"
 #include "log.h"
-#include "sandbox.h"
 #include "sig.h"
 #include "timefmt.h"
 
@@ -218,9 +217,7 @@ static void parse_args(struct cli *cli, struct settings *s, int argc, char **arg
 	const char *types = NULL;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_option(cli, opt, optarg))
-			continue;
+	while ((opt = cli_next(cli, argc, argv, longopts)) != -1) {
 		switch (opt) {
 		case OPT_LOG:
 			parse_dest(cli, "--log", optarg, &s->log);
@@ -256,8 +253,7 @@ static void parse_args(struct cli *cli, struct settings *s, int argc, char **arg
 			cli_usage_error(cli, "unknown option");
 		}
 	}
-	if (optind < argc)
-		cli_usage_error(cli, "unexpected argument \"%s\"", argv[optind]);
+	cli_no_operands(cli, argc, argv);
 	if (!s->have_log && !s->have_user)
 		cli_usage_error(cli, "nowhere to send: give --log, --user or both");
 	/* this workplace forbids traffic off the machine unless asked for */
@@ -495,10 +491,7 @@ int main(int argc, char **argv)
 		open_dest(&s.log, s.allow_remote);
 	if (s.have_user)
 		open_dest(&s.user, s.allow_remote);
-	if (sig_init() < 0)
-		die(EX_OSERR, "signals: %s", strerror(errno));
-	if (sandbox_no_exec() != 0)
-		log_warn("seccomp filter not installed: %s", strerror(errno));
+	cli_running(&cli);
 	g = gen_new(s.seed, time_now_ms());
 	if (!g)
 		die(EX_OSERR, "out of memory");
