@@ -37,9 +37,9 @@ ALL_CFLAGS := -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS := $(SAN_LD) $(HARDEN_LD) -Wl,--as-needed $(LDFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm
 
-TOOLS := sysinfo udp-listen
+TOOLS := sysinfo udp-listen sense-poll
 TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/%)
-HELPERS := record-lint udp-blast
+HELPERS := record-lint udp-blast sense-sim
 HELPER_BINS := $(HELPERS:%=$(BUILD)/tools/%)
 
 LIB_SRCS := $(wildcard lib-common/*.c)
@@ -77,6 +77,7 @@ $(BUILD)/bin/%: $$(call src2obj,$$(wildcard bin/$$*/*.c)) $(LIB)
 $(BUILD)/tools/%: $$(call src2obj,$$(wildcard tools/$$*/*.c)) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tools/sense-sim: $(BUILD)/obj/tools/udp-blast/gen.o
 
 # A unit test may test a tool's own modules: it links every object of
 # bin/<tool>/ except main.o when it names the tool in its file name

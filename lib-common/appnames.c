@@ -131,6 +131,8 @@ void appnames_free(struct appnames *a)
 	free(a);
 }
 
+static int put_item(struct table *t, const cJSON *item);
+
 /* Loads the whole file into a new table; the old one stays on failure. */
 static int load(struct appnames *a, int fd)
 {
@@ -142,17 +144,12 @@ static int load(struct appnames *a, int fd)
 	if (ndjson_reader_init(&r, fd, 64 * 1024, a->path) != 0)
 		return -1;
 	while ((rc = ndjson_read_record(&r, &rec)) == NDJSON_LINE) {
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "id");
-		const cJSON *name = cJSON_GetObjectItemCaseSensitive(rec, "name");
-		if (cJSON_IsString(id) && cJSON_IsString(name) && *id->valuestring &&
-		    strlen(id->valuestring) <= 64 && t.n < APPNAMES_MAX) {
-			if (put(&t, id->valuestring, name->valuestring) != 0) {
-				cJSON_Delete(rec);
-				rc = NDJSON_ERR;
-				break;
-			}
-		}
+		int taken = put_item(&t, rec);
 		cJSON_Delete(rec);
+		if (taken < 0) {
+			rc = NDJSON_ERR;
+			break;
+		}
 	}
 	ndjson_reader_free(&r);
 	if (rc == NDJSON_ERR) {
@@ -162,6 +159,37 @@ static int load(struct appnames *a, int fd)
 	table_free(&a->t);
 	a->t = t;
 	return 0;
+}
+
+/* One app into t; 0 when taken, 1 when skipped, -1 on ENOMEM. */
+static int put_item(struct table *t, const cJSON *item)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, "name");
+
+	if (!cJSON_IsString(id) || !cJSON_IsString(name) || !*id->valuestring ||
+	    strlen(id->valuestring) > 64 || t->n >= APPNAMES_MAX)
+		return 1;
+	return put(t, id->valuestring, name->valuestring) == 0 ? 0 : -1;
+}
+
+long appnames_set(struct appnames *a, const cJSON *apps)
+{
+	struct table t = { 0 };
+	const cJSON *it;
+	long n = 0;
+
+	cJSON_ArrayForEach(it, apps) {
+		int rc = put_item(&t, it);
+		if (rc < 0) {
+			table_free(&t);
+			return -1;
+		}
+		n += rc == 0;
+	}
+	table_free(&a->t);
+	a->t = t;
+	return n;
 }
 
 int appnames_refresh(struct appnames *a)

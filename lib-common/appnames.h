@@ -8,6 +8,7 @@
 #define SENSEOPS_APPNAMES_H
 
 #include <stddef.h>
+#include <cjson/cJSON.h>
 
 #define APPNAMES_MAX 200000	/* apps in one file */
 
@@ -22,6 +23,12 @@ void appnames_free(struct appnames *a);
  * be read or parsed (logged; the old names stay).
  */
 int appnames_refresh(struct appnames *a);
+/*
+ * Replaces the names with those of apps, an array of objects with string
+ * "id" and "name" (a QRS app list or the file's lines); other items are
+ * skipped. Returns how many were taken, or -1 on ENOMEM (old names kept).
+ */
+long appnames_set(struct appnames *a, const cJSON *apps);
 /* The name of app id (n bytes, compared case-insensitively), or NULL. */
 const char *appnames_get(const struct appnames *a, const char *id, size_t n);
 size_t appnames_count(const struct appnames *a);

@@ -5,6 +5,7 @@
  * values: non-ASCII as UTF-8, control characters as \uXXXX escapes.
  * A write that does not fit sets the overflow flag; the text is then
  * unusable and the caller drops the record (and counts it).
+ * Not thread-safe (a cache of key texts is shared): threads serialise calls.
  */
 #ifndef SENSEOPS_JSONW_H
 #define SENSEOPS_JSONW_H

@@ -174,7 +174,36 @@ static const struct schema_field queue_fields[] = {
 	{ NULL, 0, false },
 };
 
+static const struct schema_field health_fields[] = {
+	{ "server_host", 's', true },
+	{ "version", 's', true },
+	{ "started", 's', true },
+	{ "uptime", 's', true },
+	{ "mem", 'o', true },
+	{ "cpu", 'o', true },
+	{ "session", 'o', true },
+	{ "apps", 'o', true },
+	{ "users", 'o', true },
+	{ "cache", 'o', true },
+	{ "saturated", 'b', true },
+	{ NULL, 0, false },
+};
+
+static const struct schema_field sessions_fields[] = {
+	{ "server_host", 's', true },
+	{ "virtual_proxy", 's', true },
+	{ "session_count", 'i', true },
+	{ "unique_user_count", 'i', true },
+	{ "session_user_id_list", 's', true },
+	{ "users", 'a', true },
+	{ "details", 'a', true },
+	{ "body", 'a', true },
+	{ NULL, 0, false },
+};
+
 static const struct schema_kind kinds[] = {
+	{ "health", health_fields },
+	{ "sessions", sessions_fields },
 	{ "log_event", log_event_fields },
 	{ "qix_perf", qix_perf_fields },
 	{ "user_event", user_event_fields },

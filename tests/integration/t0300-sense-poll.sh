@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# t0300-sense-poll: sense-poll against sense-sim over mutual TLS: every
+# endpoint, the records field by field, the requests it sends, every kind
+# of failure, the app names file, --once exit codes and config errors.
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+SP=$BIN/sense-poll
+SIM=$TOOLS/sense-sim
+CERTS=$T_TMP/certs
+"$SIM" --make-certs "$CERTS" 2>/dev/null
+ok $? "sense-sim --make-certs"
+
+# start_sim NAME ARGS...: sets SIM_PID and P0 P1 (ports of servers 0 and 1)
+start_sim() {
+	local name=$1
+	shift
+	rm -f "$T_TMP/$name.ports" "$T_TMP/ready.$name"
+	mkfifo "$T_TMP/ready.$name"
+	exec 8<>"$T_TMP/ready.$name"
+	"$SIM" --certs "$CERTS" --ports-file "$T_TMP/$name.ports" --ready-fd 3 "$@" \
+		3>"$T_TMP/ready.$name" 2>"$T_TMP/$name.log" &
+	SIM_PID=$!
+	T_PIDS+=("$SIM_PID")
+	read -r -t 15 _ <&8
+	exec 8<&-
+	P0=$(awk '$1 == 0 { print $2 }' "$T_TMP/$name.ports")
+	P1=$(awk '$1 == 1 { print $2 }' "$T_TMP/$name.ports")
+}
+
+# config FILE HOST0 HOST1 [CA] [extra YAML under serversToMonitor]
+config() {
+	cat >"$1" <<YAML
+Butler-SOS:
+  cert:
+    clientCert: $CERTS/${CLIENT:-client}.pem
+    clientCertKey: $CERTS/${CLIENT_KEY:-client_key}.pem
+    clientCertCA: $CERTS/${4:-root}.pem
+  influxdbConfig:
+    includeFields:
+      activeDocs: true
+      loadedDocs: false
+      inMemoryDocs: true
+  appNames:
+    enableAppNameExtract: true
+    hostIP: $2
+  userSessions:
+    enableSessionExtract: true
+    excludeUser:
+      - directory: CORP
+        userId: svc_monitor
+  serversToMonitor:
+    requestTimeout: ${TIMEOUT:-5000}
+    maxResponseBytes: ${MAXBODY:-1000000}
+    rejectUnauthorized: ${VERIFY:-true}
+    serverTagsDefinition: [server_group, serverLocation]
+    servers:
+      - host: $2
+        serverName: sense1
+        serverDescription: Central node
+        userSessions:
+          enable: true
+          host: $2
+          virtualProxies:
+            - virtualProxy: /
+            - virtualProxy: /hdr
+        serverTags:
+          server_group: PROD
+          serverLocation: Europe
+        headers:
+          X-Qlik-User: UserDirectory=Internal; UserId=sa_repository
+      - host: $3
+        serverName: sense2
+        serverDescription: Rim node
+        serverTags:
+          server_group: TEST
+          serverLocation: Asia
+YAML
+}
+
+# --- the good path --------------------------------------------------------
+start_sim good --servers 2 --log-requests "$T_TMP/requests.ndjson"
+config "$T_TMP/good.yaml" "localhost:$P0" "127.0.0.1:$P1"
+run "$SP" -c "$T_TMP/good.yaml" --once --app-names "$T_TMP/apps.ndjson"
+is "$RC" 0 "--once: exit 0 when every request succeeded"
+printf '%s\n' "$OUT" >"$T_TMP/good.out"
+"$TOOLS/record-lint" --summary "$T_TMP/good.out" >"$T_TMP/sum"
+ok $? "records valid"
+like "$(cat "$T_TMP/sum")" '^health 2$' "a health record per server"
+like "$(cat "$T_TMP/sum")" '^sessions 2$' "a sessions record per virtual proxy of the one server with sessions"
+like "$(cat "$T_TMP/sum")" '^invalid 0$' "nothing invalid"
+h1=$(grep '"kind":"health"' "$T_TMP/good.out" | grep '"server_name":"sense1"')
+like "$h1" '"tags":\{"host":"localhost","server_name":"sense1","server_description":"Central node","server_group":"PROD","serverLocation":"Europe"\}' "health: server tags, host without port"
+like "$h1" '"version":"12\.[0-9.]*","started":"[0-9]{8}T[0-9]{6}\.[0-9]{3}[+-][0-9]{4}","uptime":"0 days, 0h [0-9]{2}m [0-9]{2}s"' "health: version, started, uptime"
+like "$h1" '"mem":\{"committed":[0-9.]+,"allocated":[0-9.]+,"free":[0-9.]+\}' "health: memory"
+like "$h1" '"cache":\{"hits":[0-9]+,"lookups":[0-9]+,"added":[0-9]+,"replaced":[0-9]+,"bytes_added":[0-9]+\}' "health: cache"
+like "$h1" '"active_docs_names":\[' "health: app names for active docs (includeFields.activeDocs)"
+like "$h1" '"in_memory_docs_names":\[' "health: app names for in-memory docs"
+ok "$(printf '%s' "$h1" | grep -c '"loaded_docs_names"')" "no names for loaded docs (includeFields.loadedDocs false)"
+like "$h1" '"saturated":(true|false)' "health: saturated"
+s1=$(grep '"kind":"sessions"' "$T_TMP/good.out" | grep '"user_session_virtual_proxy":"/hdr"')
+like "$s1" '"user_session_host":"localhost:[0-9]+"' "sessions: user_session_host with port"
+like "$s1" '"session_user_id_list":"[^"]*CORP\\\\svc_monitor' "sessions: excluded user still in the user list"
+ok "$(printf '%s' "$s1" | grep -o '"details":\[[^]]*\]' | grep -c svc_monitor)" "sessions: excluded user not in the details"
+count=$(printf '%s' "$s1" | sed 's/.*"session_count":\([0-9]*\).*/\1/')
+bodyn=$(printf '%s' "$s1" | grep -o '"SessionId"' | wc -l)
+is "$count" "$bodyn" "sessions: session_count counts every session of the response"
+is "$(grep -c '"id":' "$T_TMP/apps.ndjson")" 4 "app names file: the 4 apps"
+like "$(cat "$T_TMP/apps.ndjson")" '^\{"id":"e7af59a0-c243-480d-9571-08727551a66f","name":"Sales forecast","description":' "app names file: id, name, description"
+ls "$T_TMP"/apps.ndjson.tmp.* >/dev/null 2>&1
+ok $((! $?)) "no temporary file left behind"
+
+# the requests it sent
+R=$T_TMP/requests.ndjson
+like "$(grep '"/engine/healthcheck"' "$R" | head -1)" '"x-qlik-user":"UserDirectory=Internal; UserId=sa_repository"' "health check: the server's headers"
+like "$(grep '"/engine/healthcheck"' "$R" | head -1)" '"cache-control":"no-cache"' "health check: Cache-Control"
+like "$(grep '"/engine/healthcheck"' "$R" | head -1)" '"client_cert_subject":"[^"]*QlikClient' "health check: client certificate presented"
+q=$(grep '"/qps/hdr/session"' "$R" | head -1)
+like "$q" '"xvirtualproxy":"/hdr"' "sessions: XVirtualProxy"
+key=$(printf '%s' "$q" | sed 's/.*"query":"Xrfkey=\([^"]*\)".*/\1/')
+like "$q" "\"x-qlik-xrfkey\":\"$key\"" "sessions: Xrfkey header equals the query"
+like "$(grep '"/qps/session"' "$R" | head -1)" '"path":"/qps/session"' "sessions: default proxy at /qps/session"
+a=$(grep '"/qrs/app"' "$R" | head -1)
+like "$a" '"x-qlik-user":"UserDirectory=Internal; UserId=sa_repository"' "apps: as sa_repository"
+like "$a" '"query":"xrfkey=[0-9a-zA-Z]{16}"' "apps: a 16-character xrfkey"
+stop_bg "$SIM_PID"
+
+# --- failures --------------------------------------------------------------
+# fail NAME EXPECTED_MESSAGE_REGEX [sim args] -- the config vars are set by the caller
+fail_case() {
+	local name=$1 want=$2
+	shift 2
+	start_sim "$name" --servers 2 "$@"
+	config "$T_TMP/$name.yaml" "localhost:$P0" "127.0.0.1:$P1" "${CA:-root}"
+	run "$SP" -c "$T_TMP/$name.yaml" --once
+	is "$RC" 69 "$name: --once exits 69"
+	like "$OUT" "\"kind\":\"error\".*\"message\":\"[^\"]*($want)" "$name: error record says why"
+	stop_bg "$SIM_PID"
+}
+
+CA=other_root fail_case wrong-ca 'certificate'
+CLIENT=other_client CLIENT_KEY=other_client_key fail_case foreign-client 'alert|SSL|reset|connection'
+CLIENT=client_expired CLIENT_KEY=client_expired_key fail_case expired-client 'alert|SSL|reset|connection'
+fail_case status500 'HTTP status 500' --fault '0:status=500,endpoint=health'
+like "$OUT" '"kind":"health".*"server_name":"sense2"' "status500: the other server still polled"
+fail_case malformed 'not JSON' --fault '0:malformed,endpoint=health'
+MAXBODY=10000 fail_case oversized 'larger than 10000 bytes' --fault '0:oversized=50000000,endpoint=health'
+TIMEOUT=1500 fail_case hang 'timed out|Timeout' --fault '0:hang,endpoint=session'
+like "$OUT" '"kind":"health".*"server_name":"sense1"' "hang: health of the same server still arrives"
+fail_case close 'Empty reply|reset|closed|SSL' --fault '0:close,endpoint=apps'
+
+# a server that is down, and a host name that does not match the certificate
+start_sim down --servers 1
+dead=$(free_port)
+config "$T_TMP/down.yaml" "localhost:$P0" "127.0.0.1:$dead"
+run "$SP" -c "$T_TMP/down.yaml" --once
+is "$RC" 69 "server down: 69"
+like "$OUT" '"error_type":"HEALTH_API","message":"[^"]*(refused|connect)' "server down: connection refused reported"
+like "$OUT" '"kind":"health".*"server_name":"sense1"' "server down: the live server still polled"
+stop_bg "$SIM_PID"
+# the certificate names 127.0.0.1, localhost and *.sense.test, not 127.0.0.2
+start_sim other-ip --servers 1 --listen 127.0.0.2
+config "$T_TMP/name.yaml" "127.0.0.2:$P0" "127.0.0.2:$P0"
+run "$SP" -c "$T_TMP/name.yaml" --once
+is "$RC" 69 "host name mismatch: 69"
+like "$OUT" '"server_name":"sense1".*"message":"[^"]*(match|certificate)' "host name mismatch refused"
+VERIFY=false config "$T_TMP/noverify.yaml" "127.0.0.2:$P0" "127.0.0.2:$P0"
+run "$SP" -c "$T_TMP/noverify.yaml" --once
+is "$RC" 0 "rejectUnauthorized false: accepted"
+like "$ERR" 'level=warn.*NOT verified' "rejectUnauthorized false: warned"
+stop_bg "$SIM_PID"
+start_sim enc --servers 1
+
+# an encrypted key, its passphrase from a file and from the environment
+CLIENT_KEY=client_key_enc config "$T_TMP/enc.yaml" "localhost:$P0" "localhost:$P0"
+printf 'senseops-test\n' >"$T_TMP/pass"
+chmod 600 "$T_TMP/pass"
+run "$SP" -c "$T_TMP/enc.yaml" --once --passphrase-file "$T_TMP/pass"
+is "$RC" 0 "encrypted key with --passphrase-file"
+SENSEOPS_CERT_PASSPHRASE=senseops-test run "$SP" -c "$T_TMP/enc.yaml" --once
+is "$RC" 0 "encrypted key with SENSEOPS_CERT_PASSPHRASE"
+run "$SP" -c "$T_TMP/enc.yaml" --once
+is "$RC" 69 "encrypted key without its passphrase fails"
+run "$SP" -c "$T_TMP/enc.yaml" --set Butler-SOS.cert.clientCertPassphrase=x --once
+is "$RC" 64 "a passphrase on the command line is refused"
+
+# long-running: a failed app-names fetch keeps the old file
+config "$T_TMP/loop.yaml" "localhost:$P0" "localhost:$P0"
+sed -i 's/^  appNames:/  appNames:\n    extractInterval: 1000/' "$T_TMP/loop.yaml"
+start_bg loop "$SP" -c "$T_TMP/loop.yaml" --app-names "$T_TMP/loop-apps.ndjson"
+LOOP=$BG_PID
+for _ in $(seq 100); do [ -s "$T_TMP/loop-apps.ndjson" ] && break; sleep 0.05; done
+ok "$([ -s "$T_TMP/loop-apps.ndjson" ] && echo 0 || echo 1)" "long-running: app names file written"
+stop_bg "$SIM_PID"
+sleep 1.5
+is "$(grep -c '"id":' "$T_TMP/loop-apps.ndjson")" 4 "long-running: the file survives a failed fetch"
+kill -TERM "$LOOP"
+wait "$LOOP"
+is "$?" 0 "SIGTERM: exit 0"
+
+# --- configuration errors --------------------------------------------------------
+config "$T_TMP/tags.yaml" "localhost:1" "localhost:2"
+sed -i 's/          serverLocation: Asia//' "$T_TMP/tags.yaml"
+run "$SP" -c "$T_TMP/tags.yaml" --once
+is "$RC" 78 "a server without every serverTagsDefinition tag: 78"
+like "$ERR" 'tags.yaml:[0-9]+: Butler-SOS.serversToMonitor.servers.1.serverTags: tag serverLocation' "names file, line, key and tag"
+run "$SP" -c "$SHARED/reference/butler-sos-production-template.yaml" --check-config
+is "$RC" 0 "the Butler SOS template passes --check-config"
+printf 'Butler-SOS:\n  serversToMonitor:\n    pollingInterval: "30000"\n' >"$T_TMP/type.yaml"
+run "$SP" -c "$T_TMP/type.yaml" -n
+is "$RC" 78 "wrong type: 78"
+run "$SP" --once
+is "$RC" 78 "nothing to poll: 78"
+done_testing
