@@ -48,6 +48,8 @@ struct state {
 	CURLM *multi;
 	struct ndjson_writer out;
 	int running[K_COUNT];		/* requests in flight per kind */
+	int64_t round_start[K_COUNT];	/* monotonic ms */
+	unsigned long round_failed[K_COUNT];
 	unsigned long failures;
 	bool once;
 };
@@ -64,6 +66,7 @@ static void emit_error(struct state *st, const struct job *j, const char *msg)
 	cJSON *rec = record_new("error", time_now_ms());
 
 	st->failures++;
+	st->round_failed[j->kind]++;
 	log_warn("%s %s: %s", kind_name[j->kind], j->url, msg);
 	if (!rec || record_str(rec, "tool", "sense-poll") || record_str(rec, "error_type", error_type[j->kind]) ||
 	    record_str(rec, "message", msg) || record_str(rec, "endpoint", j->url)) {
@@ -244,6 +247,8 @@ static void round_start(struct state *st, enum kind kind)
 		log_warn("%s: the previous round is still running; skipping this one", kind_name[kind]);
 		return;
 	}
+	st->round_start[kind] = time_mono_ms();
+	st->round_failed[kind] = 0;
 	switch (kind) {
 	case K_HEALTH:
 		for (size_t i = 0; i < st->k.nservers; i++)
@@ -281,6 +286,9 @@ static void finished(struct state *st)
 			emit_error(st, j, err);
 		else
 			handle_body(st, j, r);
+		if (st->running[j->kind] == 0)
+			log_debug("%s round done in %lld ms, %lu failed", kind_name[j->kind],
+			    (long long)(time_mono_ms() - st->round_start[j->kind]), st->round_failed[j->kind]);
 		httpc_free(r);
 		free(j);
 	}
@@ -340,6 +348,12 @@ int main(int argc, char **argv)
 	curl_multi_setopt(st.multi, CURLMOPT_MAX_HOST_CONNECTIONS, 4L);
 	/* 0: every server at once; a limit trades round time for memory (about 90 KiB a connection) */
 	curl_multi_setopt(st.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)st.k.max_conn);
+	/* keep a connection per endpoint between rounds: no new handshakes every round */
+	long endpoints = 1;
+	for (size_t i = 0; i < st.k.nservers; i++)
+		endpoints += 1 + (long)st.k.servers[i].nvps;
+	curl_multi_setopt(st.multi, CURLMOPT_MAXCONNECTS,
+	    st.k.max_conn > 0 && st.k.max_conn < endpoints ? (long)st.k.max_conn : endpoints);
 	if (!(st.names = appnames_new(NULL)) || ndjson_writer_init(&st.out, STDOUT_FILENO, 0) != 0)
 		die(EX_OSERR, "out of memory");
 	cli_running(&cli);
