@@ -34,10 +34,16 @@ enum kind { K_HEALTH, K_SESSIONS, K_APPS, K_COUNT };
 static const char *const kind_name[K_COUNT] = { "health check", "proxy sessions", "app names" };
 static const char *const error_type[K_COUNT] = { "HEALTH_API", "PROXY_API", "APP_NAMES_EXTRACT" };
 
+static const char *kind_str(enum kind k)
+{
+	return (unsigned)k < K_COUNT ? kind_name[k] : "request";
+}
+
 struct job {
 	enum kind kind;
 	const struct server *srv;	/* NULL for app names */
 	const struct vproxy *vp;
+	int64_t round_t0;		/* when its round started, monotonic ms */
 	char url[1024];
 };
 
@@ -48,7 +54,6 @@ struct state {
 	CURLM *multi;
 	struct ndjson_writer out;
 	int running[K_COUNT];		/* requests in flight per kind */
-	int64_t round_start[K_COUNT];	/* monotonic ms */
 	unsigned long round_failed[K_COUNT];
 	unsigned long failures;
 	bool once;
@@ -67,8 +72,8 @@ static void emit_error(struct state *st, const struct job *j, const char *msg)
 
 	st->failures++;
 	st->round_failed[j->kind]++;
-	log_warn("%s %s: %s", kind_name[j->kind], j->url, msg);
-	if (!rec || record_str(rec, "tool", "sense-poll") || record_str(rec, "error_type", error_type[j->kind]) ||
+	log_warn("%s %s: %s", kind_str(j->kind), j->url, msg);
+	if (!rec || record_str(rec, "tool", "sense-poll") || record_str(rec, "error_type", (unsigned)j->kind < K_COUNT ? error_type[j->kind] : "SENSE_API") ||
 	    record_str(rec, "message", msg) || record_str(rec, "endpoint", j->url)) {
 		cJSON_Delete(rec);
 		return;
@@ -181,7 +186,8 @@ static void handle_body(struct state *st, struct job *j, struct httpc_req *r)
 	cJSON_Delete(body);
 }
 
-static void start(struct state *st, enum kind kind, const struct server *srv, const struct vproxy *vp)
+static void start(struct state *st, enum kind kind, const struct server *srv, const struct vproxy *vp,
+    int64_t t0)
 {
 	struct job *j = calloc(1, sizeof *j);
 	char err[512], xrf[17], hx[64];
@@ -195,6 +201,7 @@ static void start(struct state *st, enum kind kind, const struct server *srv, co
 	j->kind = kind;
 	j->srv = srv;
 	j->vp = vp;
+	j->round_t0 = t0;
 	httpc_xrfkey(xrf);
 	snprintf(hx, sizeof hx, "X-Qlik-Xrfkey: %s", xrf);
 	switch (kind) {
@@ -244,23 +251,23 @@ static void start(struct state *st, enum kind kind, const struct server *srv, co
 static void round_start(struct state *st, enum kind kind)
 {
 	if (st->running[kind] > 0) {
-		log_warn("%s: the previous round is still running; skipping this one", kind_name[kind]);
+		log_warn("%s: the previous round is still running; skipping this one", kind_str(kind));
 		return;
 	}
-	st->round_start[kind] = time_mono_ms();
+	int64_t t0 = time_mono_ms();
 	st->round_failed[kind] = 0;
 	switch (kind) {
 	case K_HEALTH:
 		for (size_t i = 0; i < st->k.nservers; i++)
-			start(st, K_HEALTH, &st->k.servers[i], NULL);
+			start(st, K_HEALTH, &st->k.servers[i], NULL, t0);
 		break;
 	case K_SESSIONS:
 		for (size_t i = 0; i < st->k.nservers; i++)
 			for (size_t v = 0; st->k.servers[i].sessions && v < st->k.servers[i].nvps; v++)
-				start(st, K_SESSIONS, &st->k.servers[i], &st->k.servers[i].vp[v]);
+				start(st, K_SESSIONS, &st->k.servers[i], &st->k.servers[i].vp[v], t0);
 		break;
 	case K_APPS:
-		start(st, K_APPS, NULL, NULL);
+		start(st, K_APPS, NULL, NULL, t0);
 		break;
 	case K_COUNT:
 		break;
@@ -287,8 +294,8 @@ static void finished(struct state *st)
 		else
 			handle_body(st, j, r);
 		if (st->running[j->kind] == 0)
-			log_debug("%s round done in %lld ms, %lu failed", kind_name[j->kind],
-			    (long long)(time_mono_ms() - st->round_start[j->kind]), st->round_failed[j->kind]);
+			log_debug("%s round done in %lld ms, %lu failed", kind_str(j->kind),
+			    (long long)(time_mono_ms() - j->round_t0), st->round_failed[j->kind]);
 		httpc_free(r);
 		free(j);
 	}

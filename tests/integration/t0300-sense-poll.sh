@@ -149,6 +149,16 @@ TIMEOUT=1500 fail_case hang 'timed out|Timeout' --fault '0:hang,endpoint=session
 like "$OUT" '"kind":"health".*"server_name":"sense1"' "hang: health of the same server still arrives"
 fail_case close 'Empty reply|reset|closed|SSL' --fault '0:close,endpoint=apps'
 
+# no client certificate at all: Sense (and the simulator) refuse the handshake
+start_sim nocert --servers 2
+config "$T_TMP/nocert.yaml" "localhost:$P0" "127.0.0.1:$P1"
+sed -i '/clientCert: /d; /clientCertKey: /d' "$T_TMP/nocert.yaml"
+run "$SP" -c "$T_TMP/nocert.yaml" --once
+is "$RC" 69 "missing client certificate: 69"
+like "$ERR" 'level=warn.*no client certificate' "missing client certificate: warned at start"
+like "$OUT" '"kind":"error".*"error_type":"HEALTH_API"' "missing client certificate: error records"
+stop_bg "$SIM_PID"
+
 # a server that is down, and a host name that does not match the certificate
 start_sim down --servers 1
 dead=$(free_port)
