@@ -14,6 +14,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "appnames.h"
 #include "categorise.h"
 #include "cli.h"
@@ -147,29 +148,15 @@ static void exclude_load(struct cfg *c, struct ev_conf *ev)
 /* "addr:port", "[v6addr]:port" or "off". */
 static int parse_listen(const char *arg, struct sock_conf *sc)
 {
-	const char *colon;
+	unsigned port;
 
 	if (strcmp(arg, "off") == 0) {
 		sc->enabled = false;
 		return 0;
 	}
-	if (arg[0] == '[') {
-		const char *end = strchr(arg, ']');
-		if (!end || end[1] != ':' || (size_t)(end - arg - 1) >= sizeof sc->host)
-			return -1;
-		snprintf(sc->host, sizeof sc->host, "%.*s", (int)(end - arg - 1), arg + 1);
-		colon = end + 1;
-	} else {
-		colon = strrchr(arg, ':');
-		if (!colon || colon == arg || (size_t)(colon - arg) >= sizeof sc->host)
-			return -1;
-		snprintf(sc->host, sizeof sc->host, "%.*s", (int)(colon - arg), arg);
-	}
-	char *end;
-	long p = strtol(colon + 1, &end, 10);
-	if (colon[1] == '\0' || *end || p < 1 || p > 65535)
+	if (addr_split(arg, sc->host, sizeof sc->host, &port) != 0)
 		return -1;
-	snprintf(sc->port, sizeof sc->port, "%ld", p);
+	snprintf(sc->port, sizeof sc->port, "%u", port);
 	sc->enabled = true;
 	snprintf(sc->where, sizeof sc->where, "command line");
 	return 0;

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "../udp-blast/gen.h"
 #include "log.h"
 #include "sim.h"
@@ -32,71 +33,19 @@ static struct sim *sim;
 static struct gen *gen;
 static unsigned long long sent, errors;
 
-static bool is_loopback(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-		return ntohl(in->sin_addr.s_addr) >> 24 == 127;
-	}
-	const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-	return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
-}
-
 /* ADDR:PORT with an IPv4 literal, or [IPv6]:PORT; nothing is resolved. */
 static int parse_dest(const char *arg, struct dest *d, char *err, size_t errlen)
 {
-	char host[INET6_ADDRSTRLEN + 1], *end;
-	const char *colon, *h = arg;
-	size_t hl;
-	long port;
-	bool v6 = arg[0] == '[';
-
-	if (v6) {
-		const char *close = strchr(arg, ']');
-		if (!close || close[1] != ':')
-			goto bad;
-		h = arg + 1;
-		hl = (size_t)(close - h);
-		colon = close + 1;
-	} else {
-		colon = strrchr(arg, ':');
-		if (!colon)
-			goto bad;
-		hl = (size_t)(colon - arg);
+	if (addr_numeric(arg, &d->ss, &d->len) != 0) {
+		snprintf(err, errlen, "\"%s\" is not IPV4:PORT or [IPV6]:PORT", arg);
+		return -1;
 	}
-	if (hl == 0 || hl >= sizeof host)
-		goto bad;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	errno = 0;
-	port = strtol(colon + 1, &end, 10);
-	if (errno || end == colon + 1 || *end || port < 1 || port > 65535)
-		goto bad;
-	memset(&d->ss, 0, sizeof d->ss);
-	if (v6) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&d->ss;
-		if (inet_pton(AF_INET6, host, &in6->sin6_addr) != 1)
-			goto bad;
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		d->len = sizeof *in6;
-	} else {
-		struct sockaddr_in *in = (struct sockaddr_in *)&d->ss;
-		if (inet_pton(AF_INET, host, &in->sin_addr) != 1)
-			goto bad;
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)port);
-		d->len = sizeof *in;
-	}
-	if (!is_loopback(&d->ss)) {
+	if (!addr_is_loopback(&d->ss)) {
 		snprintf(err, errlen, "\"%s\" is not a loopback address", arg);
 		return -1;
 	}
 	d->text = arg;
 	return 0;
-bad:
-	snprintf(err, errlen, "\"%s\" is not IPV4:PORT or [IPV6]:PORT", arg);
-	return -1;
 }
 
 int udp_open(const struct udp_opts *o, char *err, size_t errlen)

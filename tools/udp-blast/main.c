@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "cli.h"
 #include "gen.h"
 #include "log.h"
@@ -93,62 +94,11 @@ static int64_t mono_ns(void)
 	return (int64_t)t.tv_sec * NS + t.tv_nsec;
 }
 
-static bool is_loopback(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-		return ntohl(in->sin_addr.s_addr) >> 24 == 127;
-	}
-	const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-	if (IN6_IS_ADDR_LOOPBACK(a))
-		return true;
-	return IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127;
-}
-
 /* ADDR:PORT with an IPv4 literal, or [IPv6]:PORT. No names: nothing is resolved. */
 static void parse_dest(const struct cli *cli, const char *opt, const char *arg, struct dest *d)
 {
-	char host[INET6_ADDRSTRLEN + 1];
-	const char *colon, *h = arg;
-	size_t hl;
-	long long port;
-	bool v6 = arg[0] == '[';
-
-	if (v6) {
-		const char *close = strchr(arg, ']');
-		if (!close || close[1] != ':')
-			cli_usage_error(cli, "%s: \"%s\" is not [ipv6]:port", opt, arg);
-		h = arg + 1;
-		hl = (size_t)(close - h);
-		colon = close + 1;
-	} else {
-		colon = strrchr(arg, ':');
-		if (!colon)
-			cli_usage_error(cli, "%s: \"%s\" is not addr:port", opt, arg);
-		hl = (size_t)(colon - arg);
-	}
-	if (hl == 0 || hl >= sizeof host)
-		cli_usage_error(cli, "%s: \"%s\": no address", opt, arg);
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	port = cli_int(cli, opt, colon + 1, 1, 65535);
-
-	memset(&d->ss, 0, sizeof d->ss);
-	if (v6) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&d->ss;
-		if (inet_pton(AF_INET6, host, &in6->sin6_addr) != 1)
-			cli_usage_error(cli, "%s: \"%s\" is not an IPv6 address", opt, host);
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		d->len = sizeof *in6;
-	} else {
-		struct sockaddr_in *in = (struct sockaddr_in *)&d->ss;
-		if (inet_pton(AF_INET, host, &in->sin_addr) != 1)
-			cli_usage_error(cli, "%s: \"%s\" is not an IPv4 address (IPv6 goes in brackets)", opt, host);
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)port);
-		d->len = sizeof *in;
-	}
+	if (addr_numeric(arg, &d->ss, &d->len) != 0)
+		cli_usage_error(cli, "%s: \"%s\" is not IPV4:PORT or [IPV6]:PORT", opt, arg);
 	d->text = arg;
 	d->fd = -1;
 }
@@ -258,9 +208,9 @@ static void parse_args(struct cli *cli, struct settings *s, int argc, char **arg
 		cli_usage_error(cli, "nowhere to send: give --log, --user or both");
 	/* this workplace forbids traffic off the machine unless asked for */
 	if (!s->allow_remote) {
-		if (s->have_log && !is_loopback(&s->log.ss))
+		if (s->have_log && !addr_is_loopback(&s->log.ss))
 			cli_usage_error(cli, "--log %s is not a loopback address (add --allow-remote)", s->log.text);
-		if (s->have_user && !is_loopback(&s->user.ss))
+		if (s->have_user && !addr_is_loopback(&s->user.ss))
 			cli_usage_error(cli, "--user %s is not a loopback address (add --allow-remote)", s->user.text);
 	}
 	if (types) {
@@ -283,7 +233,7 @@ static void open_dest(struct dest *d, bool allow_remote)
 	int sndbuf = 4 << 20;
 	struct timeval tmo = { .tv_sec = 1 };
 
-	if (!is_loopback(&d->ss) && allow_remote)
+	if (!addr_is_loopback(&d->ss) && allow_remote)
 		log_warn("sending to %s, which is not a loopback address (--allow-remote)", d->text);
 	d->fd = socket(d->ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (d->fd < 0)
