@@ -82,21 +82,34 @@ static int dup_str(struct cfg *c, const cJSON *n, const char *kp, char **out)
 
 /* --- loading ------------------------------------------------------------ */
 
+/*
+ * The list at kp and room for its items (elem bytes each) in *v: 1 when
+ * it has items, 0 when it is absent or empty, -1 on an error.
+ */
+static int list_items(struct cfg *c, const char *kp, size_t elem, const cJSON **list, void **v)
+{
+	int size;
+
+	if (get_node(c, kp, cJSON_Array, "a list", list) != 0)
+		return -1;
+	if (*list == NULL || (size = cJSON_GetArraySize(*list)) == 0)
+		return 0;
+	if (size > QF_MAX_ITEMS)
+		return cfg_node_err(c, *list, kp, "more than %d items", QF_MAX_ITEMS);
+	if ((*v = calloc((size_t)size, elem)) == NULL)
+		return oom(c);
+	return 1;
+}
+
 /* A list of strings at kp; objid: items may also be mappings {objectId: string}. */
 static int load_strlist(struct cfg *c, const char *kp, bool objid, struct strlist *l)
 {
 	const cJSON *list, *it;
 	char ikp[KP_MAX];
-	int size;
+	int rc;
 
-	if (get_node(c, kp, cJSON_Array, "a list", &list) != 0)
-		return -1;
-	if (list == NULL || (size = cJSON_GetArraySize(list)) == 0)
-		return 0;
-	if (size > QF_MAX_ITEMS)
-		return cfg_node_err(c, list, kp, "more than %d items", QF_MAX_ITEMS);
-	if ((l->v = calloc((size_t)size, sizeof *l->v)) == NULL)
-		return oom(c);
+	if ((rc = list_items(c, kp, sizeof *l->v, &list, (void **)&l->v)) <= 0)
+		return rc;
 	cJSON_ArrayForEach(it, list) {
 		const cJSON *s = it;
 
@@ -122,16 +135,10 @@ static int load_applist(struct cfg *c, const char *kp, struct applist *l)
 {
 	const cJSON *list, *it, *ch;
 	char ikp[KP_MAX];
-	int size;
+	int rc;
 
-	if (get_node(c, kp, cJSON_Array, "a list", &list) != 0)
-		return -1;
-	if (list == NULL || (size = cJSON_GetArraySize(list)) == 0)
-		return 0;
-	if (size > QF_MAX_ITEMS)
-		return cfg_node_err(c, list, kp, "more than %d items", QF_MAX_ITEMS);
-	if ((l->v = calloc((size_t)size, sizeof *l->v)) == NULL)
-		return oom(c);
+	if ((rc = list_items(c, kp, sizeof *l->v, &list, (void **)&l->v)) <= 0)
+		return rc;
 	cJSON_ArrayForEach(it, list) {
 		struct appitem *a = &l->v[l->n];
 
