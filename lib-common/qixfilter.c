@@ -108,8 +108,10 @@ static int load_strlist(struct cfg *c, const char *kp, bool objid, struct strlis
 	char ikp[KP_MAX];
 	int rc;
 
-	if ((rc = list_items(c, kp, sizeof *l->v, &list, (void **)&l->v)) <= 0)
+	void *items = NULL;
+	if ((rc = list_items(c, kp, sizeof *l->v, &list, &items)) <= 0 || items == NULL)
 		return rc;
+	l->v = items;
 	cJSON_ArrayForEach(it, list) {
 		const cJSON *s = it;
 
@@ -137,8 +139,10 @@ static int load_applist(struct cfg *c, const char *kp, struct applist *l)
 	char ikp[KP_MAX];
 	int rc;
 
-	if ((rc = list_items(c, kp, sizeof *l->v, &list, (void **)&l->v)) <= 0)
+	void *items = NULL;
+	if ((rc = list_items(c, kp, sizeof *l->v, &list, &items)) <= 0 || items == NULL)
 		return rc;
+	l->v = items;
 	cJSON_ArrayForEach(it, list) {
 		struct appitem *a = &l->v[l->n];
 
