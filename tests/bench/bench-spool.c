@@ -68,11 +68,12 @@ int main(int argc, char **argv)
 	/* acknowledged segments are gone but the open one; remove what is left */
 	DIR *d = opendir(dir);
 	struct dirent *e;
+	char path[sizeof dir + 256 + 2];
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(err, sizeof err, "%s/%s", dir, e->d_name);
-		unlink(err);
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		unlink(path);
 	}
 	if (d)
 		closedir(d);
