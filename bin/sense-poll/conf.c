@@ -130,7 +130,7 @@ static int server_load(struct cfg *c, struct conf *k, size_t i, const cJSON *def
 
 int conf_load(struct cfg *c, struct conf *k, const char *passphrase_file)
 {
-	const cJSON *servers, *def, *ex, *it;
+	const cJSON *servers, *def;
 	const char *from;
 
 	memset(k, 0, sizeof *k);
@@ -183,23 +183,8 @@ int conf_load(struct cfg *c, struct conf *k, const char *passphrase_file)
 			}
 	}
 
-	ex = cfg_get(c, "Butler-SOS.userSessions.excludeUser");
-	if (ex && !cJSON_IsNull(ex)) {
-		if (!cJSON_IsArray(ex))
-			return cfg_type_error(c, "Butler-SOS.userSessions.excludeUser", ex, "a list");
-		cJSON_ArrayForEach(it, ex) {
-			const cJSON *d = cJSON_GetObjectItemCaseSensitive(it, "directory");
-			const cJSON *u = cJSON_GetObjectItemCaseSensitive(it, "userId");
-			if (!cJSON_IsString(d) || !cJSON_IsString(u))
-				return cfg_node_err(c, it, "Butler-SOS.userSessions.excludeUser",
-				    "each item needs directory and userId strings");
-			if (k->nexclude == MAX_EXCLUDE)
-				return cfg_node_err(c, it, "Butler-SOS.userSessions.excludeUser", "more than %d users",
-				    MAX_EXCLUDE);
-			k->exclude_dir[k->nexclude] = d->valuestring;
-			k->exclude_id[k->nexclude++] = u->valuestring;
-		}
-	}
+	if (userlist_load(c, "Butler-SOS.userSessions.excludeUser", &k->exclude))
+		return -1;
 	return 0;
 }
 

@@ -11,12 +11,12 @@
 
 #include "config.h"
 #include "httpc.h"
+#include "userlist.h"
 
 #define MAX_SERVERS 1000
 #define MAX_VPS 64
 #define MAX_TAGS 64
 #define MAX_HEADERS 32
-#define MAX_EXCLUDE 256
 
 struct vproxy {
 	const char *prefix;		/* as configured: "/", "/hdr" */
@@ -42,8 +42,7 @@ struct conf {
 	long long health_ms, sessions_ms, apps_ms;
 	bool sessions_on, apps_on;
 	const char *apps_host;		/* appNames.hostIP, may carry :port */
-	size_t nexclude;
-	const char *exclude_dir[MAX_EXCLUDE], *exclude_id[MAX_EXCLUDE];
+	struct userlist exclude;	/* userSessions.excludeUser */
 	bool include_active, include_loaded, include_inmem;
 	struct httpc_tls tls;
 	char *passphrase;		/* owned, cleared on free */

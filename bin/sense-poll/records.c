@@ -185,14 +185,6 @@ oom:
 	return NULL;
 }
 
-static bool excluded(const struct conf *k, const char *dir, const char *id)
-{
-	for (size_t i = 0; i < k->nexclude; i++)
-		if (strcmp(k->exclude_dir[i], dir) == 0 && strcmp(k->exclude_id[i], id) == 0)
-			return true;
-	return false;
-}
-
 cJSON *sessions_record(const struct conf *k, const struct server *s, const struct vproxy *vp,
     const cJSON *body, int64_t now_ms, char *why, size_t len)
 {
@@ -238,7 +230,7 @@ cJSON *sessions_record(const struct conf *k, const struct server *s, const struc
 			cJSON_AddItemToArray(users, cJSON_CreateString(full));
 			listlen += strlen(full) + 1;
 		}
-		if (excluded(k, d, u))
+		if (userlist_has(&k->exclude, d, u))
 			continue;
 		cJSON *det = cJSON_CreateObject();
 		if (!det)

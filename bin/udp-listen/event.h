@@ -13,9 +13,9 @@
 #include "categorise.h"
 #include "jsonw.h"
 #include "qixfilter.h"
+#include "userlist.h"
 
 #define EV_MAX_TAGS 32
-#define EV_MAX_EXCLUDE 256
 
 enum log_source { LS_ENGINE, LS_PROXY, LS_REPOSITORY, LS_SCHEDULER, LS_QIXPERF, LS_COUNT };
 
@@ -32,8 +32,7 @@ struct ev_conf {
 	const struct categorise *cat;
 	const struct qixfilter *qix;
 	const struct appnames *names;
-	size_t nexclude;		/* userEvents.excludeUser */
-	const char *exclude_dir[EV_MAX_EXCLUDE], *exclude_id[EV_MAX_EXCLUDE];
+	struct userlist exclude;	/* userEvents.excludeUser */
 };
 
 enum ev_verdict {

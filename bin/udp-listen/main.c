@@ -124,27 +124,6 @@ static void strings_load(struct cfg *c, const char *path, const char **out, size
 	}
 }
 
-static void exclude_load(struct cfg *c, struct ev_conf *ev)
-{
-	const char *path = "Butler-SOS.userEvents.excludeUser";
-	const cJSON *list = cfg_get(c, path), *it;
-
-	if (!list || cJSON_IsNull(list))
-		return;
-	if (!cJSON_IsArray(list))
-		cfg_fail(c, list, path, "expected a list of {directory, userId}");
-	cJSON_ArrayForEach(it, list) {
-		const cJSON *d = cJSON_GetObjectItemCaseSensitive(it, "directory");
-		const cJSON *u = cJSON_GetObjectItemCaseSensitive(it, "userId");
-		if (!cJSON_IsString(d) || !cJSON_IsString(u))
-			cfg_fail(c, it, path, "each item needs directory and userId strings");
-		if (ev->nexclude == EV_MAX_EXCLUDE)
-			cfg_fail(c, it, path, "at most %d users", EV_MAX_EXCLUDE);
-		ev->exclude_dir[ev->nexclude] = d->valuestring;
-		ev->exclude_id[ev->nexclude++] = u->valuestring;
-	}
-}
-
 /* "addr:port", "[v6addr]:port" or "off". */
 static int parse_listen(const char *arg, struct sock_conf *sc)
 {
@@ -226,7 +205,8 @@ static int read_config(struct cfg *c, struct settings *s)
 	tags_load(c, "Butler-SOS.userEvents.tags", &s->ev.user_tags);
 	tags_load(c, "Butler-SOS.qlikSenseEvents.eventCount.influxdb.tags", &s->count_tags);
 	tags_load(c, "Butler-SOS.logEvents.enginePerformanceMonitor.trackRejectedEvents.tags", &s->reject_tags);
-	exclude_load(c, &s->ev);
+	if (userlist_load(c, "Butler-SOS.userEvents.excludeUser", &s->ev.exclude))
+		return -1;
 	if (!(s->cat = categorise_load(c)) || !(s->qix = qixfilter_load(c)))
 		return -1;
 	s->ev.cat = s->cat;

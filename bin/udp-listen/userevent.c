@@ -59,14 +59,6 @@ static const struct ua_info *ua_lookup(const char *ua, size_t n)
 	return &slot->info;
 }
 
-static bool excluded(const struct ev_conf *conf, const char *dir, const char *id)
-{
-	for (size_t i = 0; i < conf->nexclude; i++)
-		if (strcmp(conf->exclude_dir[i], dir) == 0 && strcmp(conf->exclude_id[i], id) == 0)
-			return true;
-	return false;
-}
-
 /* "/app/<uuid>[?...]" gives the app id when the id is an RFC 4122 UUID. */
 static bool context_app(const char *ctx, size_t n, const char **id)
 {
@@ -115,7 +107,7 @@ void userevent_parse(const struct ev_conf *conf, const char *dgram, size_t n, in
 	res->source = fval_text((struct span){ type, tl, true }, 100, &tl);
 	res->host = *f[1] ? f[1] : "Unknown";
 	res->subsystem = *f[5] ? f[5] : "Unknown";	/* Butler SOS counts user events by origin */
-	if (excluded(conf, f[3], f[4])) {
+	if (userlist_has(&conf->exclude, f[3], f[4])) {
 		res->verdict = EV_EXCLUDED_USER;
 		return;
 	}

@@ -32,9 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!names) {
 		names = appnames_new(NULL);
 		k.include_active = k.include_loaded = k.include_inmem = true;
-		k.nexclude = 1;
-		k.exclude_dir[0] = "CORP";
-		k.exclude_id[0] = "svc_monitor";
+		k.exclude.n = 1;
+		k.exclude.dir[0] = "CORP";
+		k.exclude.id[0] = "svc_monitor";
 		s.host = "sense1.example:4747";
 		snprintf(s.host_noport, sizeof s.host_noport, "sense1.example");
 		s.name = "sense1";

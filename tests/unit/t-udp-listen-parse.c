@@ -296,9 +296,9 @@ int main(void)
 	conf.log_tags.n = conf.user_tags.n = 1;
 	conf.log_tags.name[0] = conf.user_tags.name[0] = "qs_env";
 	conf.log_tags.value[0] = conf.user_tags.value[0] = "dev";
-	conf.nexclude = 1;
-	conf.exclude_dir[0] = "CORP";
-	conf.exclude_id[0] = "svc_monitor";
+	conf.exclude.n = 1;
+	conf.exclude.dir[0] = "CORP";
+	conf.exclude.id[0] = "svc_monitor";
 	struct categorise *cat = categorise_load(c);
 	struct qixfilter *qix = qixfilter_load(c);
 	conf.cat = cat;
