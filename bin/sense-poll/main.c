@@ -190,7 +190,7 @@ static void start(struct state *st, enum kind kind, const struct server *srv, co
     int64_t t0)
 {
 	struct job *j = calloc(1, sizeof *j);
-	char err[512], xrf[17], hx[64];
+	char err[512], xrf[17], hx[64], vph[300];	/* httpc_get copies the headers */
 	const char *headers[4 + MAX_HEADERS] = { "Cache-Control: no-cache", "Content-Type: application/json" };
 	size_t nh = 2;
 	const struct conf *k = &st->k;
@@ -210,15 +210,13 @@ static void start(struct state *st, enum kind kind, const struct server *srv, co
 		for (size_t i = 0; i < srv->nheaders; i++)
 			headers[nh++] = srv->header[i];
 		break;
-	case K_SESSIONS: {
-		static char vph[300];
+	case K_SESSIONS:
 		snprintf(j->url, sizeof j->url, "https://%s/qps%s/session?Xrfkey=%s", srv->session_host,
 		    strcmp(vp->prefix, "/") == 0 ? "" : vp->prefix, xrf);
 		headers[nh++] = hx;
 		snprintf(vph, sizeof vph, "XVirtualProxy: %s", vp->prefix);
 		headers[nh++] = vph;
 		break;
-	}
 	case K_APPS:
 		/* hostIP may carry a port; Butler SOS always uses 4242 */
 		snprintf(j->url, sizeof j->url, strchr(k->apps_host, ':') ? "https://%s/qrs/app?xrfkey=%s" :
