@@ -255,8 +255,7 @@ static int respond_oversized(struct conn *c, int ep, unsigned long long size, bo
 	return rc;
 }
 
-/* Which endpoint a path is. */
-static int route(const char *path)
+int route(const char *path)
 {
 	if (strcmp(path, "/engine/healthcheck") == 0 || strcmp(path, "/engine/healthcheck/") == 0)
 		return EP_HEALTH;
@@ -271,6 +270,22 @@ static int route(const char *path)
 			return EP_SESSION;
 	}
 	return EP_OTHER;
+}
+
+/*
+ * The --respond body for the path of a known endpoint, or NULL. PATH was
+ * stored without a trailing "/"; route() lets only the health check have
+ * one, so "/engine/healthcheck/" finds it too.
+ */
+static const struct respond *fixed_body(const struct sim *s, const char *path)
+{
+	for (int i = 0; i < s->nresponds; i++) {
+		const struct respond *f = &s->responds[i];
+		size_t n = strlen(f->path);
+		if (strncmp(path, f->path, n) == 0 && (path[n] == '\0' || strcmp(path + n, "/") == 0))
+			return f;
+	}
+	return NULL;
 }
 
 /* X-Qlik-Xrfkey must be there and equal the xrfkey query parameter. */
@@ -411,6 +426,7 @@ static bool serve(struct conn *c, size_t head_len)
 	int status, lat, ep;
 	bool keep;
 	unsigned long long sent = 0;
+	const struct respond *fixed = NULL;
 
 	status = http_parse(c->buf, head_len, &r);
 	if (status) {
@@ -477,7 +493,11 @@ static bool serve(struct conn *c, size_t head_len)
 		rc = respond_oversized(c, ep, sent, keep);
 	} else {
 		const char *out;
-		if (ep == EP_HEALTH) {
+		/* a fixed body replaces the generated one only: the checks and faults above still apply */
+		if ((fixed = fixed_body(c->s, r.path))) {
+			out = fixed->body;
+			len = fixed->len;
+		} else if (ep == EP_HEALTH) {
 			out = body = body_health(c->s, c->srv, &len);
 		} else if (ep == EP_SESSION) {
 			out = body = body_sessions(c->s, c->srv, &len);
@@ -492,15 +512,16 @@ static bool serve(struct conn *c, size_t head_len)
 		} else {
 			status = 200;
 			/* malformed: the first half of a real body, cut in the middle of a value */
-			if (kind == FK_MALFORMED)
-				len = len / 2 > 0 ? len / 2 : 1;
+			if (kind == FK_MALFORMED && len > 1)
+				len /= 2;
 			rc = respond(c, status, "application/json; charset=utf-8", out, len, keep, NULL);
 			sent = len;
 		}
 	}
 	free(body);
-	sim_log(LL_DEBUG, "server %d: %s: %s %s%s%s -> %d, %llu bytes%s%s", c->srv->index, c->peer, r.method,
-	    r.path, r.query ? "?" : "", r.query ? r.query : "", status, sent, f ? ", fault " : "", f ? f->text : "");
+	sim_log(LL_DEBUG, "server %d: %s: %s %s%s%s -> %d, %llu bytes%s%s%s%s", c->srv->index, c->peer,
+	    r.method, r.path, r.query ? "?" : "", r.query ? r.query : "", status, sent, fixed ? " from " : "",
+	    fixed ? fixed->file : "", f ? ", fault " : "", f ? f->text : "");
 	if (rc != 0 || !keep)
 		return false;
 	/* whatever followed this request (a pipelined next one) moves to the front */

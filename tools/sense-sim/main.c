@@ -17,11 +17,13 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "fileio.h"
 #include "log.h"
 #include "sig.h"
 #include "sim.h"
@@ -30,7 +32,8 @@
 #define USAGE "sense-sim --make-certs dir\n" \
 	"       sense-sim [-qvV] --certs dir [--servers n] [--port base] [--listen addr]\n" \
 	"                 [--ports-file file] [--latency ms] [--apps n] [--fault spec] ...\n" \
-	"                 [--server-cert default|other] [--log-requests file] [--seed n]\n" \
+	"                 [--respond path=file] ... [--server-cert default|other]\n" \
+	"                 [--log-requests file] [--seed n]\n" \
 	"                 [--udp-log addr:port] [--udp-user addr:port] [--udp-rate n] [--ready-fd fd]"
 
 #define THREAD_STACK (512 * 1024)
@@ -52,6 +55,7 @@ enum {
 	OPT_UDP_LOG,
 	OPT_UDP_USER,
 	OPT_UDP_RATE,
+	OPT_RESPOND,
 };
 
 struct settings {
@@ -77,6 +81,43 @@ void sim_log(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* --respond PATH=FILE: PATH is checked and FILE read now, so a bad one fails the start. */
+static void respond_add(const struct cli *cli, struct sim *s, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct respond *r;
+	struct stat sb;
+	size_t n;
+	int rc;
+
+	if (s->nresponds == MAX_RESPONDS)
+		cli_usage_error(cli, "--respond: at most %d", MAX_RESPONDS);
+	if (!eq || eq == arg || eq[1] == '\0')
+		cli_usage_error(cli, "--respond \"%s\": not PATH=FILE", arg);
+	r = &s->responds[s->nresponds];
+	n = (size_t)(eq - arg);
+	if (n >= sizeof r->path)
+		cli_usage_error(cli, "--respond: PATH longer than %zu bytes", sizeof r->path - 1);
+	memcpy(r->path, arg, n);
+	r->path[n] = '\0';
+	if (route(r->path) == EP_OTHER)
+		cli_usage_error(cli, "--respond \"%s\": not a path sense-sim serves (/engine/healthcheck, "
+		    "/qps/session, /qps/PREFIX/session, /qrs/app)", r->path);
+	/* "/engine/healthcheck/" is the same endpoint: one spelling, for the duplicate check and the lookup */
+	if (r->path[n - 1] == '/')
+		r->path[n - 1] = '\0';
+	for (int i = 0; i < s->nresponds; i++)
+		if (strcmp(s->responds[i].path, r->path) == 0)
+			cli_usage_error(cli, "--respond: %s given twice", r->path);
+	r->file = eq + 1;
+	rc = file_slurp(r->file, RESPOND_MAX, &r->body, &r->len, &sb);
+	if (rc == -2)
+		cli_usage_error(cli, "--respond %s: %s holds more than %d bytes", r->path, r->file, RESPOND_MAX);
+	if (rc != 0)
+		die(EX_NOINPUT, "--respond %s: %s: %s", r->path, r->file, strerror(errno));
+	s->nresponds++;
+}
+
 static void parse_args(struct cli *cli, struct settings *st, struct sim *s, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -96,6 +137,7 @@ static void parse_args(struct cli *cli, struct settings *st, struct sim *s, int 
 		{ "udp-log", required_argument, NULL, OPT_UDP_LOG },
 		{ "udp-user", required_argument, NULL, OPT_UDP_USER },
 		{ "udp-rate", required_argument, NULL, OPT_UDP_RATE },
+		{ "respond", required_argument, NULL, OPT_RESPOND },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *faults[MAX_FAULTS];
@@ -157,6 +199,9 @@ static void parse_args(struct cli *cli, struct settings *st, struct sim *s, int 
 			break;
 		case OPT_UDP_RATE:
 			st->udp.rate = cli_int(cli, "--udp-rate", optarg, 1, 1000000);
+			break;
+		case OPT_RESPOND:
+			respond_add(cli, s, optarg);
 			break;
 		default:
 			cli_usage_error(cli, "unknown option");
@@ -434,6 +479,8 @@ int main(int argc, char **argv)
 	log_info("%d servers, %d apps, latency %d ms, %d faults, %s server certificate, seed %llu",
 	    s.nservers, s.napps, s.latency_ms, s.nfaults, st.other_cert ? "the other CA's" : "the test CA's",
 	    st.seed);
+	for (int i = 0; i < s.nresponds; i++)
+		log_info("%s: the %zu bytes of %s", s.responds[i].path, s.responds[i].len, s.responds[i].file);
 	if (udp_start(&s, st.seed) != 0)
 		die(EX_OSERR, "udp: %s", strerror(errno));
 
@@ -453,6 +500,8 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < s.nfaults; i++)
 		fault_free(&s.faults[i]);
+	for (int i = 0; i < s.nresponds; i++)
+		free(s.responds[i].body);
 	free(s.servers);
 	apps_free(&s);
 	SSL_CTX_free(s.ctx);

@@ -16,6 +16,8 @@
 #define MAX_FAULTS 256
 #define MAX_LATENCY_MS 600000
 #define MAX_PSESS 64		/* proxy sessions a server keeps */
+#define MAX_RESPONDS 16		/* --respond */
+#define RESPOND_MAX (1 << 20)	/* a --respond FILE may hold this many bytes */
 
 /* The endpoints a request can reach; EP_OTHER is every other path (404). */
 enum endpoint { EP_HEALTH, EP_SESSION, EP_APPS, EP_OTHER, EP_N };
@@ -53,6 +55,14 @@ struct server {
 	int npsess;
 };
 
+/* --respond PATH=FILE: a fixed body, read once at start, served as it is. */
+struct respond {
+	char path[256];		/* a path route() knows, without a trailing "/" */
+	const char *file;	/* as given, for messages */
+	char *body;
+	size_t len;
+};
+
 struct app {
 	char id[37];
 	char name[64];
@@ -69,6 +79,8 @@ struct sim {
 	int napps;
 	char *qrs_body;		/* built once: the app list does not change */
 	size_t qrs_len;
+	struct respond responds[MAX_RESPONDS];
+	int nresponds;
 	char started[64];	/* the health check's "started" */
 	int stop_fd;		/* read end of a pipe whose write end is closed to stop */
 	int log_fd;		/* --log-requests, or -1 */
@@ -125,7 +137,10 @@ int certs_make(const char *dir);
 /* The server context: cert from server.pem or other_server.pem, clients verified against root.pem. */
 SSL_CTX *certs_server_ctx(const char *dir, bool other, char *err, size_t errlen);
 
-/* conn.c: the thread that serves one accepted connection; arg is a struct conn_start *. */
+/* conn.c */
+/* Which endpoint a path (without the query) is. */
+int route(const char *path);
+/* The thread that serves one accepted connection; arg is a struct conn_start *. */
 struct conn_start {
 	struct sim *sim;
 	struct server *srv;
