@@ -59,6 +59,20 @@ static const struct schema_field error_fields[] = {
 	{ "message", 's', true },
 	{ "server", 's', false },
 	{ "endpoint", 's', false },
+	/*
+	 * Butler SOS's error tracker fields (butler_sos_errors). sense-poll
+	 * always writes error_category; optional until every source does
+	 * (sysinfo's PROCESS_NOT_FOUND records do not yet).
+	 */
+	{ "server_host", 's', false },
+	{ "error_category", 's', false },
+	{ "error_code", 's', false },
+	{ "http_status", 'i', false },
+	{ "request_url", 's', false },
+	{ "request_timeout_ms", 'i', false },
+	{ "remote_address", 's', false },
+	{ "remote_port", 'i', false },
+	{ "syscall", 's', false },
 	{ NULL, 0, false },
 };
 

@@ -66,15 +66,47 @@ static int emit(struct state *st, cJSON *rec)
 	return rc;
 }
 
-static void emit_error(struct state *st, const struct job *j, const char *msg)
+/* Copies url up to its query or fragment: an Xrfkey must not reach a store. */
+static void url_noquery(const char *url, char *out, size_t len)
+{
+	snprintf(out, len, "%.*s", (int)strcspn(url, "?#"), url);
+}
+
+/* The host:port a URL goes to, as written in it. */
+static void url_authority(const char *url, char *out, size_t len)
+{
+	const char *p = strstr(url, "://");
+
+	p = p ? p + 3 : url;
+	snprintf(out, len, "%.*s", (int)strcspn(p, "/?#"), p);
+}
+
+/*
+ * An error record: what failed (msg) and, after a transfer (f, else NULL),
+ * the fields of Butler SOS's error tracker (butler_sos_errors).
+ */
+static void emit_error(struct state *st, const struct job *j, const char *msg, const struct httpc_failure *f)
 {
 	cJSON *rec = record_new("error", time_now_ms());
+	struct httpc_class none = httpc_classify(CURLE_FAILED_INIT, 0, NULL);
+	const struct httpc_class *c = f ? &f->cls : &none;
+	char url[sizeof j->url], host[sizeof j->url];
 
 	st->failures++;
 	st->round_failed[j->kind]++;
 	log_warn("%s %s: %s", kind_str(j->kind), j->url, msg);
+	url_noquery(j->url, url, sizeof url);
+	url_authority(j->url, host, sizeof host);
 	if (!rec || record_str(rec, "tool", "sense-poll") || record_str(rec, "error_type", (unsigned)j->kind < K_COUNT ? error_type[j->kind] : "SENSE_API") ||
-	    record_str(rec, "message", msg) || record_str(rec, "endpoint", j->url)) {
+	    record_str(rec, "message", msg) || record_str(rec, "endpoint", url) ||
+	    record_str(rec, "server_host", host) || record_str(rec, "error_category", c->category) ||
+	    (c->code[0] && record_str(rec, "error_code", c->code)) ||
+	    (f && f->status > 0 && record_num(rec, "http_status", (double)f->status)) ||
+	    record_str(rec, "request_url", url) ||
+	    record_num(rec, "request_timeout_ms", (double)st->k.timeout_ms) ||
+	    (f && f->remote_ip[0] && (record_str(rec, "remote_address", f->remote_ip) ||
+	    record_num(rec, "remote_port", (double)f->remote_port))) ||
+	    (c->syscall && record_str(rec, "syscall", c->syscall))) {
 		cJSON_Delete(rec);
 		return;
 	}
@@ -136,6 +168,15 @@ static int write_names(const char *path, const cJSON *apps)
 	return rc;
 }
 
+/* An error record for a request that was answered with 200 but could not be used. */
+static void body_error(struct state *st, const struct job *j, struct httpc_req *r, const char *msg)
+{
+	struct httpc_failure f;
+
+	httpc_describe(r, CURLE_OK, &f);
+	emit_error(st, j, msg, &f);
+}
+
 static void handle_body(struct state *st, struct job *j, struct httpc_req *r)
 {
 	char why[512];
@@ -143,7 +184,7 @@ static void handle_body(struct state *st, struct job *j, struct httpc_req *r)
 	int64_t now = time_now_ms();
 
 	if (!body) {
-		emit_error(st, j, "response is not JSON");
+		body_error(st, j, r, "response is not JSON");
 		return;
 	}
 	switch (j->kind) {
@@ -152,7 +193,7 @@ static void handle_body(struct state *st, struct job *j, struct httpc_req *r)
 		if (rec)
 			emit(st, rec);
 		else
-			emit_error(st, j, why);
+			body_error(st, j, r, why);
 		break;
 	}
 	case K_SESSIONS: {
@@ -160,23 +201,23 @@ static void handle_body(struct state *st, struct job *j, struct httpc_req *r)
 		if (rec)
 			emit(st, rec);
 		else
-			emit_error(st, j, why);
+			body_error(st, j, r, why);
 		break;
 	}
 	case K_APPS: {
 		long n;
 		if (!cJSON_IsArray(body) || (n = appnames_set(st->names, body)) < 0) {
-			emit_error(st, j, "not a list of apps");
+			body_error(st, j, r, "not a list of apps");
 			break;
 		}
 		if (n == 0 && cJSON_GetArraySize(body) > 0) {
-			emit_error(st, j, "no app in the list has an id and a name");
+			body_error(st, j, r, "no app in the list has an id and a name");
 			break;
 		}
 		log_info("app names: %ld apps", n);
 		if (st->names_path && write_names(st->names_path, body) != 0) {
 			snprintf(why, sizeof why, "writing %s: %s", st->names_path, strerror(errno));
-			emit_error(st, j, why);
+			body_error(st, j, r, why);
 		}
 		break;
 	}
@@ -231,13 +272,13 @@ static void start(struct state *st, enum kind kind, const struct server *srv, co
 	struct httpc_req *r = httpc_get(j->url, &tls, headers, (long)k->connect_ms, (long)k->timeout_ms,
 	    (size_t)k->max_body, err, sizeof err);
 	if (!r) {
-		emit_error(st, j, err);
+		emit_error(st, j, err, NULL);
 		free(j);
 		return;
 	}
 	r->user = j;
 	if (curl_multi_add_handle(st->multi, r->easy) != CURLM_OK) {
-		emit_error(st, j, "cannot add the request");
+		emit_error(st, j, "cannot add the request", NULL);
 		httpc_free(r);
 		free(j);
 		return;
@@ -287,9 +328,11 @@ static void finished(struct state *st)
 		CURLcode rc = m->data.result;
 		curl_multi_remove_handle(st->multi, m->easy_handle);
 		st->running[j->kind]--;
-		if (httpc_result(r, rc, err, sizeof err) != 0)
-			emit_error(st, j, err);
-		else
+		if (httpc_result(r, rc, err, sizeof err) != 0) {
+			struct httpc_failure f;
+			httpc_describe(r, rc, &f);
+			emit_error(st, j, err, &f);
+		} else
 			handle_body(st, j, r);
 		if (st->running[j->kind] == 0)
 			log_debug("%s round done in %lld ms, %lu failed", kind_str(j->kind),
