@@ -11,7 +11,7 @@ BUILD    ?= build
 CC       ?= cc
 SAN      ?=
 
-PKGS := libcurl openssl libcjson libmosquitto libpq yaml-0.1
+PKGS := libcurl openssl libcjson libmosquitto libpq yaml-0.1 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -37,7 +37,7 @@ ALL_CFLAGS := -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS := $(SAN_LD) $(HARDEN_LD) -Wl,--as-needed $(LDFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm
 
-TOOLS := sysinfo udp-listen sense-poll
+TOOLS := sysinfo udp-listen sense-poll to-influx
 TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/%)
 HELPERS := record-lint udp-blast sense-sim
 HELPER_BINS := $(HELPERS:%=$(BUILD)/tools/%)

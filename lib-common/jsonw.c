@@ -197,28 +197,33 @@ void jsonw_int(struct jsonw *w, const char *key, long long v)
 	put(w, p, (size_t)(num + sizeof num - p));
 }
 
-void jsonw_double(struct jsonw *w, const char *key, double v)
+int jsonw_format_double(char num[JSONW_NUM_MAX], double v)
 {
-	char num[32];
 	int n;
 
-	member(w, key);
-	if (!isfinite(v)) {
-		put(w, "null", 4);
-		return;
-	}
+	if (!isfinite(v))
+		return snprintf(num, JSONW_NUM_MAX, "null");
 	if (v == trunc(v) && fabs(v) < 1e15) {
-		n = snprintf(num, sizeof num, "%.0f", v);
+		n = snprintf(num, JSONW_NUM_MAX, "%.0f", v);
 		if (n == 2 && num[0] == '-' && num[1] == '0')
-			n = snprintf(num, sizeof num, "0");	/* JSON.stringify(-0) is 0 */
+			n = snprintf(num, JSONW_NUM_MAX, "0");	/* JSON.stringify(-0) is 0 */
 	} else {
 		/* %.15g is exact for every decimal of up to 15 digits; more if needed */
-		n = snprintf(num, sizeof num, "%.15g", v);
+		n = snprintf(num, JSONW_NUM_MAX, "%.15g", v);
 		if (strtod(num, NULL) != v)
-			n = snprintf(num, sizeof num, "%.16g", v);
+			n = snprintf(num, JSONW_NUM_MAX, "%.16g", v);
 		if (strtod(num, NULL) != v)
-			n = snprintf(num, sizeof num, "%.17g", v);
+			n = snprintf(num, JSONW_NUM_MAX, "%.17g", v);
 	}
+	return n;
+}
+
+void jsonw_double(struct jsonw *w, const char *key, double v)
+{
+	char num[JSONW_NUM_MAX];
+	int n = jsonw_format_double(num, v);
+
+	member(w, key);
 	put(w, num, (size_t)n);
 }
 

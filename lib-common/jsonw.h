@@ -32,6 +32,9 @@ void jsonw_strn(struct jsonw *w, const char *key, const char *s, size_t n);
 void jsonw_int(struct jsonw *w, const char *key, long long v);
 /* Shortest text that reads back as v; integral values without a fraction. NaN and infinities are written as null. */
 void jsonw_double(struct jsonw *w, const char *key, double v);
+/* The same text into num (NUL-terminated, "null" for NaN and infinities); returns its length. */
+#define JSONW_NUM_MAX 32
+int jsonw_format_double(char num[JSONW_NUM_MAX], double v);
 void jsonw_bool(struct jsonw *w, const char *key, bool v);
 /* Appends raw, already valid JSON as a member value. */
 void jsonw_raw(struct jsonw *w, const char *key, const char *json, size_t n);

@@ -41,6 +41,16 @@ bool utf8_valid(const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str;
 
 	for (size_t i = 0; i < n;) {
+		/* most text is ASCII: eight bytes at a time while no high bit is set */
+		uint64_t w;
+		while (i + 8 <= n && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ULL) == 0))
+			i += 8;
+		if (i >= n)
+			break;
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
 		size_t k = utf8_seq_len(s + i, n - i);
 		if (k == 0)
 			return false;

@@ -175,7 +175,8 @@ start_mosquitto() {
 start_influxdb() {	# InfluxDB 1.x
 	need influxd
 	INFLUXDB_PORT=$(free_port)
-	local d=$T_TMP/influxdb rpc
+	local d=$T_TMP/influxdb rpc https=false
+	[ -n "${INFLUXDB_TLS_CERT:-}" ] && https=true
 	rpc=$(free_port)
 	mkdir -p "$d"
 	cat >"$d/influxdb.conf" <<-CONF
@@ -190,6 +191,10 @@ start_influxdb() {	# InfluxDB 1.x
 	[http]
 	  bind-address = "127.0.0.1:$INFLUXDB_PORT"
 	  log-enabled = false
+	  auth-enabled = ${INFLUXDB_AUTH:-false}
+	  https-enabled = $https
+	  https-certificate = "${INFLUXDB_TLS_CERT:-}"
+	  https-private-key = "${INFLUXDB_TLS_KEY:-}"
 	[monitor]
 	  store-enabled = false
 	CONF
@@ -198,11 +203,22 @@ start_influxdb() {	# InfluxDB 1.x
 	wait_port "$INFLUXDB_PORT"
 }
 
+restart_influxdb() {	# after stop_bg $INFLUXDB_PID: the same data and port again
+	start_bg influxdb influxd -config "$T_TMP/influxdb/influxdb.conf"
+	INFLUXDB_PID=$BG_PID
+	wait_port "$INFLUXDB_PORT"
+}
+
+influx_query() {	# influx_query DB QUERY: InfluxDB 1.x JSON answer on stdout
+	curl -sS -G "http://127.0.0.1:$INFLUXDB_PORT/query" --data-urlencode "db=$1" \
+		--data-urlencode "q=$2" ${INFLUXDB_USER:+-u "$INFLUXDB_USER"}
+}
+
 start_victoriametrics() {
 	need victoria-metrics
 	VM_PORT=$(free_port)
 	start_bg victoria-metrics victoria-metrics -httpListenAddr="127.0.0.1:$VM_PORT" \
-		-storageDataPath="$T_TMP/vm" -retentionPeriod=1d
+		-storageDataPath="$T_TMP/vm" -retentionPeriod=100y
 	VM_PID=$BG_PID
 	wait_port "$VM_PORT"
 }
@@ -238,4 +254,77 @@ start_postgres() {	# a throwaway cluster, trust auth on loopback; user "senseops
 	PG_PID=$BG_PID
 	PG_SOCKDIR=$d
 	wait_port "$PG_PORT"
+}
+
+# --- the fixtures as senseops records ------------------------------------
+# fixture_stream FILE: the whole fixture input through the real sources, as
+# Butler SOS 15.0.1 saw it for the golden files: the log and user event
+# datagrams through udp-listen, and the health check and proxy session
+# responses through sense-sim (--respond) and sense-poll, with the server
+# names of the fixtures put back where sense-sim's localhost stands.
+fixture_stream() {
+	local out=$1 d=$T_TMP/fixture-stream lp up pid p0 cfg=$FIXTURES/expected/butler-sos-config-used.yaml
+	mkdir -p "$d"
+	cat >"$d/names.ndjson" <<-'NAMES'
+	{"id":"e7af59a0-c243-480d-9571-08727551a66f","name":"Sales forecast"}
+	{"id":"d7cf16f9-6a95-462a-9ff1-a6d413326de4","name":"Budget 2025"}
+	{"id":"6931136d-c234-4358-a40c-e37153aba7c9","name":"Sales basket analysis"}
+	{"id":"5b817efe-f7cc-4f38-9d1f-b2f3cbbbb42b","name":"Inventory analysis"}
+	NAMES
+	lp=$(free_port)
+	up=$(free_port)
+	while [ "$up" = "$lp" ]; do up=$(free_port); done
+	mkfifo "$d/ul.ready"
+	exec 8<>"$d/ul.ready"
+	"$BIN/udp-listen" -c "$cfg" --app-names "$d/names.ndjson" --log-listen "127.0.0.1:$lp" \
+		--user-listen "127.0.0.1:$up" --ready-fd 3 3>"$d/ul.ready" >"$d/udp.ndjson" 2>"$d/udp.err" &
+	pid=$!
+	T_PIDS+=("$pid")
+	read -r -t 10 _ <&8 || return 1
+	exec 8<&-
+	"$TOP/tests/udpsend" "$lp" "$FIXTURES/log-events.txt" "$FIXTURES/qix-perf.txt" \
+		"$FIXTURES/log-events-edge.txt" >/dev/null || return 1
+	"$TOP/tests/udpsend" "$up" "$FIXTURES/user-events.txt" "$FIXTURES/user-events-edge.txt" >/dev/null || return 1
+	kill -TERM "$pid"
+	wait "$pid" || return 1
+
+	# /hdr answered erik's session alone in the Butler SOS run
+	perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->canonical; my $a = $j->decode(<STDIN>);
+		print $j->encode([grep { $_->{UserId} eq "erik" } @$a])' <"$FIXTURES/proxy-sessions.json" >"$d/hdr.json"
+	"$TOOLS/sense-sim" --make-certs "$d/certs" 2>/dev/null || return 1
+	mkfifo "$d/sim.ready"
+	exec 8<>"$d/sim.ready"
+	"$TOOLS/sense-sim" --certs "$d/certs" --servers 1 --ports-file "$d/ports" --ready-fd 3 \
+		--respond "/engine/healthcheck=$FIXTURES/healthcheck.json" \
+		--respond "/qps/session=$FIXTURES/proxy-sessions.json" --respond "/qps/hdr/session=$d/hdr.json" \
+		3>"$d/sim.ready" 2>"$d/sim.err" &
+	pid=$!
+	T_PIDS+=("$pid")
+	read -r -t 15 _ <&8 || return 1
+	exec 8<&-
+	p0=$(awk '$1 == 0 { print $2 }' "$d/ports")
+	cat >"$d/poll.yaml" <<-YAML
+	Butler-SOS:
+	  cert: {clientCert: $d/certs/client.pem, clientCertKey: $d/certs/client_key.pem, clientCertCA: $d/certs/root.pem}
+	  influxdbConfig:
+	    includeFields: {activeDocs: true, loadedDocs: true, inMemoryDocs: true}
+	  appNames: {enableAppNameExtract: true, hostIP: localhost:$p0}
+	  userSessions:
+	    enableSessionExtract: true
+	    excludeUser: [{directory: CORP, userId: svc_monitor}]
+	  serversToMonitor:
+	    serverTagsDefinition: [server_group, serverLocation]
+	    servers:
+	      - host: localhost:$p0
+	        serverName: sense1
+	        serverDescription: Central node
+	        userSessions: {enable: true, host: localhost:$p0, virtualProxies: [{virtualProxy: /}, {virtualProxy: /hdr}]}
+	        serverTags: {server_group: PROD, serverLocation: Europe}
+	YAML
+	"$BIN/sense-poll" -c "$d/poll.yaml" --once 2>"$d/poll.err" >"$d/poll.ndjson" || return 1
+	stop_bg "$pid"
+	sed -e "s/\"user_session_host\":\"localhost:$p0\"/\"user_session_host\":\"qliksense1.corp.example.com:4243\"/g" \
+		-e 's/"host":"localhost"/"host":"qliksense1.corp.example.com"/g' \
+		-e "s/localhost:$p0/qliksense1.corp.example.com:4747/g" "$d/poll.ndjson" >"$d/poll.fixed"
+	cat "$d/poll.fixed" "$d/udp.ndjson" >"$out"
 }

@@ -1,0 +1,496 @@
+/*
+ * to-influx: stores senseops records in InfluxDB 1.x, 2.x or 3.x with the
+ * measurements, tags and fields Butler SOS writes, so its dashboards work.
+ *
+ * One thread, one loop: stdin is read whenever it has data and every line
+ * goes into the queue (the spool with --spool, memory otherwise) before
+ * anything else happens to it; batches are taken from the queue, mapped to
+ * line protocol and written, one request at a time, and acknowledged in
+ * the queue only when InfluxDB has stored them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "backoff.h"
+#include "cli.h"
+#include "conf.h"
+#include "hash.h"
+#include "log.h"
+#include "lp.h"
+#include "map.h"
+#include "ndjson.h"
+#include "send.h"
+#include "sig.h"
+#include "sinkq.h"
+#include "timefmt.h"
+
+#define USAGE "to-influx [-nqvV] [-c file] [--set key=value] [--dry-run] [--spool dir]\n" \
+	"                 [--spool-max-bytes n] [--spool-drop newest|oldest] [--queue-max-bytes n]\n" \
+	"                 [--password-file file] [--token-file file] [--drain-timeout ms]\n" \
+	"                 [--ready-fd fd]"
+
+enum {
+	OPT_DRY_RUN = CLI_OPT_TOOL,
+	OPT_SPOOL,
+	OPT_SPOOL_MAX,
+	OPT_SPOOL_DROP,
+	OPT_QUEUE_MAX,
+	OPT_PASSWORD_FILE,
+	OPT_TOKEN_FILE,
+	OPT_DRAIN,
+};
+
+#define READ_BURST	4096			/* lines read before the loop looks at the rest */
+#define BATCH_BYTES	(4 * 1024 * 1024)	/* records per request, at most, in bytes */
+#define STOP_FLUSH_MS	4500			/* SIGTERM: the time left for flushing */
+
+struct state {
+	struct conf	 k;
+	bool		 dry_run;
+	struct mapper	*map;
+	struct sinkq	*q;
+	struct sender	*snd;
+	struct ndjson_reader in;
+	bool		 in_eof;
+	struct lp_buf	 lp;
+	/* the batch being built or in flight */
+	size_t		 limit;			/* records per batch now; smaller while a refused batch is split */
+	size_t		 batch_records, batch_points;
+	struct spool_pos batch_end;
+	bool		 in_flight;
+	int64_t		 next_try;		/* monotonic ms: no write before this */
+	int64_t		 last_send;
+	struct backoff	 bo;
+	/* counts, for the log at exit */
+	uint64_t	 read, points, records_sent, refused, unknown, off, incomplete, bad;
+	uint64_t	 append_errors;
+	uint64_t	 last_dropped;
+	uint64_t	 counted;		/* queue serial up to which records were counted */
+};
+
+/* The peek callback: one queued line to line protocol. */
+static int take(const char *line, size_t n, struct spool_pos after, void *arg)
+{
+	struct state *st = arg;
+	char why[256];
+	size_t before = st->lp.lines;
+	enum map_result r = map_record(st->map, line, n, hash64(line, n), &st->lp, why, sizeof why);
+
+	if (r == MAP_NOMEM)
+		return 1;	/* stop here; it comes again */
+	st->batch_end = after;
+	st->batch_records++;
+	/* a batch split or retried maps its records again: count and log them once */
+	if (after.n <= st->counted && r != MAP_OK)
+		return 0;
+	if (after.n > st->counted)
+		st->counted = after.n;
+	switch (r) {
+	case MAP_OK:
+		st->batch_points += st->lp.lines - before;
+		break;
+	case MAP_OFF:
+		st->off++;
+		break;
+	case MAP_UNKNOWN:
+		st->unknown++;
+		log_info("skipped: %s", why);
+		break;
+	case MAP_INCOMPLETE:
+		st->incomplete++;
+		log_warn("skipped a user event without host, command, user or origin (Butler SOS does not store those)");
+		break;
+	case MAP_BAD:
+		st->bad++;
+		log_warn("skipped a bad record: %s", why);
+		break;
+	case MAP_NOMEM:
+		break;
+	}
+	return 0;
+}
+
+/* Butler SOS's batch sizes when a write is refused: maxBatchSize, 500, 250, 100, 10, 1. */
+static size_t smaller(size_t n)
+{
+	static const size_t steps[] = { 500, 250, 100, 10, 1 };
+
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+		if (steps[i] < n)
+			return steps[i];
+	return 1;
+}
+
+static void ack_batch(struct state *st)
+{
+	if (sinkq_ack(st->q, st->batch_end) != 0)
+		log_error("cannot acknowledge in the queue: %s", strerror(errno));
+	st->records_sent += st->batch_records;
+	st->points += st->batch_points;
+	st->batch_records = st->batch_points = 0;
+	st->in_flight = false;
+}
+
+/* Builds the next batch into st->lp; false when the queue is empty. */
+static bool build(struct state *st)
+{
+	st->lp.len = st->lp.lines = 0;
+	st->batch_records = st->batch_points = 0;
+	if (sinkq_peek(st->q, st->limit, BATCH_BYTES, take, st) < 0) {
+		log_error("cannot read the spool: %s", strerror(errno));
+		return false;
+	}
+	return st->batch_records > 0;
+}
+
+static void write_stdout(struct state *st)
+{
+	size_t off = 0;
+
+	while (off < st->lp.len) {
+		ssize_t w = write(STDOUT_FILENO, st->lp.p + off, st->lp.len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			die(errno == EPIPE ? EX_OK : EX_IOERR, "stdout: %s", strerror(errno));
+		off += (size_t)w;
+	}
+}
+
+/* Sends (or prints) one batch when one is due. */
+static void maybe_send(struct state *st, int64_t now, bool draining)
+{
+	uint64_t pending, pbytes, dr, db;
+
+	if (st->in_flight || now < st->next_try)
+		return;
+	sinkq_stats(st->q, &pending, &pbytes, &dr, &db);
+	if (pending == 0)
+		return;
+	if (pending < st->limit && !draining && now - st->last_send < st->k.flush_ms)
+		return;
+	if (!build(st))
+		return;
+	st->last_send = now;
+	if (st->lp.len == 0 || st->dry_run) {	/* nothing to write, or only to print */
+		if (st->dry_run)
+			write_stdout(st);
+		ack_batch(st);
+		/* printing keeps up with reading: take the next batch now */
+		if (st->dry_run && (pending - st->limit >= st->limit || (draining && pending > st->limit)))
+			maybe_send(st, now, draining);
+		return;
+	}
+	/* nothing is acknowledged that a power loss could take back */
+	if (sinkq_sync(st->q) != 0)
+		log_error("cannot sync the spool: %s", strerror(errno));
+	if (sender_start(st->snd, st->lp.p, st->lp.len) != 0) {
+		log_error("cannot start a write: out of memory");
+		sinkq_rewind(st->q);
+		st->next_try = now + backoff_next(&st->bo);
+		return;
+	}
+	st->in_flight = true;
+}
+
+static void finished(struct state *st, enum send_result r, const char *why, int64_t retry_ms)
+{
+	int64_t now = time_mono_ms(), delay;
+
+	switch (r) {
+	case SEND_OK:
+		log_debug("wrote %zu points of %zu records", st->batch_points, st->batch_records);
+		ack_batch(st);
+		backoff_reset(&st->bo);
+		st->limit = (size_t)st->k.max_batch;
+		return;
+	case SEND_BAD_DATA:
+		if (st->batch_records > 1) {
+			st->limit = smaller(st->batch_records);
+			log_info("InfluxDB refused a batch of %zu records (%s); trying %zu at a time",
+			    st->batch_records, why, st->limit);
+			sinkq_rewind(st->q);
+			st->in_flight = false;
+			return;
+		}
+		/* one record: its points are what InfluxDB refuses */
+		log_warn("InfluxDB refused the points of a %s record, dropped: %s", map_last_kind(st->map), why);
+		st->refused++;
+		st->batch_points = 0;
+		ack_batch(st);
+		st->records_sent--;
+		st->limit = (size_t)st->k.max_batch;
+		return;
+	case SEND_AUTH:
+	case SEND_RETRY:
+		/* InfluxDB 1.x came up after we did, or lost its database: set it up again */
+		if (st->k.version == 1 && strncmp(why, "HTTP 404", 8) == 0) {
+			char err[600];
+			if (sender_prepare(st->snd, err, sizeof err) == SEND_OK) {
+				sinkq_rewind(st->q);
+				st->in_flight = false;
+				return;
+			}
+			log_warn("cannot create the database: %s", err);
+		}
+		delay = backoff_next(&st->bo);
+		if (retry_ms > delay)
+			delay = retry_ms;
+		log_warn("write to InfluxDB failed (%s); retrying in %lld ms%s", why, (long long)delay,
+		    sinkq_durable(st->q) ? ", records kept in the spool" : "");
+		sinkq_rewind(st->q);
+		st->in_flight = false;
+		st->next_try = now + delay;
+		return;
+	}
+}
+
+/* Reads what stdin has (at most a burst) into the queue. */
+static void read_input(struct state *st)
+{
+	char *line;
+	size_t n;
+
+	for (int i = 0; i < READ_BURST; i++) {
+		int r = ndjson_read_line(&st->in, &line, &n);
+		if (r == NDJSON_AGAIN)
+			return;
+		if (r == NDJSON_EOF) {
+			st->in_eof = true;
+			return;
+		}
+		if (r == NDJSON_ERR) {
+			log_error("stdin: %s", strerror(errno));
+			st->in_eof = true;
+			return;
+		}
+		st->read++;
+		if (sinkq_append(st->q, line, n) == SPOOL_ERR) {
+			st->append_errors++;
+			log_error("cannot queue a record: %s", strerror(errno));
+		}
+	}
+}
+
+static void report_drops(struct state *st)
+{
+	uint64_t p, pb, dr, db;
+
+	sinkq_stats(st->q, &p, &pb, &dr, &db);
+	if (dr > st->last_dropped) {
+		log_warn("queue full: %" PRIu64 " records dropped so far (%" PRIu64 " bytes)", dr, db);
+		st->last_dropped = dr;
+	}
+}
+
+/* Waits for stdin, a signal or curl, at most timeout ms. */
+static void wait_events(struct state *st, int64_t timeout, bool read_more)
+{
+	struct curl_waitfd extra[2] = {
+		{ .fd = read_more ? st->in.fd : -1, .events = CURL_WAIT_POLLIN },
+		{ .fd = sig_fd(), .events = CURL_WAIT_POLLIN },
+	};
+	int numfds, running;
+
+	if (timeout < 0)
+		timeout = 0;
+	if (timeout > 1000)
+		timeout = 1000;
+	if (st->snd) {
+		curl_multi_poll(sender_multi(st->snd), read_more ? extra : extra + 1, read_more ? 2 : 1,
+		    (int)timeout, &numfds);
+		curl_multi_perform(sender_multi(st->snd), &running);
+	} else {
+		struct pollfd p[2] = { { .fd = sig_fd(), .events = POLLIN }, { .fd = st->in.fd, .events = POLLIN } };
+		poll(p, read_more ? 2 : 1, (int)timeout);
+	}
+}
+
+static int run(struct state *st, int64_t drain_ms)
+{
+	int64_t deadline = 0;
+	char why[600];
+
+	st->last_send = time_mono_ms();
+	for (;;) {
+		int64_t now = time_mono_ms();
+		bool stopping = sig_stopping();
+		uint64_t pending, pb, dr, db;
+
+		if (sig_read() == SIG_STOP || stopping) {
+			if (!deadline) {
+				deadline = now + STOP_FLUSH_MS;
+				log_info("stopping: flushing for at most %d ms", STOP_FLUSH_MS);
+			}
+			stopping = true;
+		}
+		if (!stopping && !st->in_eof)
+			read_input(st);
+		if (st->in_eof && !deadline && !stopping)
+			deadline = now + drain_ms;
+		bool draining = st->in_eof || stopping;
+		maybe_send(st, now, draining);
+		if (st->in_flight) {
+			enum send_result r;
+			int64_t ra;
+			if (sender_poll(st->snd, &r, why, sizeof why, &ra))
+				finished(st, r, why, ra);
+		}
+		report_drops(st);
+		sinkq_stats(st->q, &pending, &pb, &dr, &db);
+		if (draining && pending == 0 && !st->in_flight)
+			return EX_OK;
+		if (draining && now >= deadline) {
+			if (st->in_flight)
+				sender_cancel(st->snd);
+			log_warn("%" PRIu64 " records not written yet%s", pending,
+			    sinkq_durable(st->q) ? ": they stay in the spool for the next start" : " are lost");
+			return sinkq_durable(st->q) ? EX_OK : EX_TEMPFAIL;
+		}
+		/* how long until something is due */
+		int64_t t = st->in_flight ? 1000 : 0;
+		if (!st->in_flight) {
+			int64_t flush_at = st->last_send + st->k.flush_ms;
+			t = (pending == 0 ? 1000 : (st->next_try > flush_at ? st->next_try : flush_at) - now);
+			if (draining && pending)
+				t = st->next_try - now;
+		}
+		wait_events(st, t, !stopping && !st->in_eof);
+	}
+}
+
+static size_t size_arg(const struct cli *cli, const char *opt, const char *arg)
+{
+	return (size_t)cli_int(cli, opt, arg, 1024 * 1024, 1LL << 40);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "spool", required_argument, NULL, OPT_SPOOL },
+		{ "spool-max-bytes", required_argument, NULL, OPT_SPOOL_MAX },
+		{ "spool-drop", required_argument, NULL, OPT_SPOOL_DROP },
+		{ "queue-max-bytes", required_argument, NULL, OPT_QUEUE_MAX },
+		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+		{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
+		{ "drain-timeout", required_argument, NULL, OPT_DRAIN },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli;
+	struct state st = { 0 };
+	struct spool_opts so = { 0 };
+	const char *spool = NULL, *password_file = NULL, *token_file = NULL;
+	size_t spool_max = 0, queue_max = 0;
+	int64_t drain_ms = 10000;
+	char err[600];
+	struct cfg *c;
+	int opt;
+
+	cli_init(&cli, "to-influx", USAGE);
+	while ((opt = cli_next(&cli, argc, argv, longopts)) != -1) {
+		switch (opt) {
+		case OPT_DRY_RUN:
+			st.dry_run = true;
+			break;
+		case OPT_SPOOL:
+			spool = optarg;
+			break;
+		case OPT_SPOOL_MAX:
+			spool_max = size_arg(&cli, "--spool-max-bytes", optarg);
+			break;
+		case OPT_SPOOL_DROP:
+			if (strcmp(optarg, "newest") == 0)
+				so.drop = SPOOL_DROP_NEWEST;
+			else if (strcmp(optarg, "oldest") == 0)
+				so.drop = SPOOL_DROP_OLDEST;
+			else
+				cli_usage_error(&cli, "--spool-drop: \"%s\" is not newest or oldest", optarg);
+			break;
+		case OPT_QUEUE_MAX:
+			queue_max = size_arg(&cli, "--queue-max-bytes", optarg);
+			break;
+		case OPT_PASSWORD_FILE:
+			password_file = optarg;
+			break;
+		case OPT_TOKEN_FILE:
+			token_file = optarg;
+			break;
+		case OPT_DRAIN:
+			drain_ms = cli_int(&cli, "--drain-timeout", optarg, 0, 86400000);
+			break;
+		default:
+			cli_usage_error(&cli, "unknown option");
+		}
+	}
+	cli_no_operands(&cli, argc, argv);
+	c = cli_load_config(&cli);
+	cli_config_done(&cli, c, conf_load(c, &st.k, password_file, token_file));
+	if (!st.k.enable && !st.dry_run)
+		die(EX_CONFIG, "%s: Butler-SOS.influxdbConfig.enable is false: nothing to do", cfg_path(c));
+	if (st.k.https && !st.k.verify)
+		log_warn("influxdbConfig.tls.rejectUnauthorized is false: InfluxDB's certificate is NOT verified");
+	if (!st.k.https && !st.dry_run && (st.k.password || st.k.token))
+		log_warn("credentials for InfluxDB go over plain HTTP to %s: set influxdbConfig.tls.enable", st.k.host);
+
+	so.max_bytes = spool ? spool_max : queue_max;
+	if (!(st.q = sinkq_open(spool, &so, err, sizeof err)))
+		die(spool ? EX_CANTCREAT : EX_OSERR, "%s", err);
+	if (!(st.map = mapper_new(&st.k.map)) || ndjson_reader_init(&st.in, STDIN_FILENO, 0, "stdin") != 0)
+		die(EX_OSERR, "out of memory");
+	int fl = fcntl(STDIN_FILENO, F_GETFL);
+	if (fl < 0 || fcntl(STDIN_FILENO, F_SETFL, fl | O_NONBLOCK) < 0)
+		die(EX_OSERR, "stdin: %s", strerror(errno));
+	st.limit = (size_t)st.k.max_batch;
+	backoff_init(&st.bo, 1000, 60000);
+
+	if (!st.dry_run) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			die(EX_OSERR, "cannot initialise libcurl");
+		if (!(st.snd = sender_new(&st.k, err, sizeof err)))
+			die(EX_OSERR, "%s", err);
+		switch (sender_prepare(st.snd, err, sizeof err)) {
+		case SEND_OK:
+			break;
+		case SEND_AUTH:
+			die(EX_NOPERM, "InfluxDB at %s:%lld refused the credentials%s%s: %s", st.k.host, st.k.port,
+			    st.k.secret_from ? " from " : "", st.k.secret_from ? st.k.secret_from : "", err);
+		case SEND_BAD_DATA:
+			die(EX_CONFIG, "InfluxDB at %s:%lld refused to set up the database: %s", st.k.host, st.k.port, err);
+		case SEND_RETRY:
+			log_warn("InfluxDB at %s:%lld not reachable (%s): queueing and retrying", st.k.host, st.k.port, err);
+			break;
+		}
+	}
+	cli_running(&cli);
+	log_info("writing to InfluxDB %d.x at %s:%lld%s, batches of %lld, %s queue", st.k.version, st.k.host,
+	    st.k.port, st.dry_run ? " (dry run: to stdout)" : "", st.k.max_batch, spool ? "spool" : "memory");
+
+	int rc = run(&st, drain_ms);
+
+	uint64_t req = 0, bin = 0, bout = 0, pending, pb, dr, db;
+	if (st.snd)
+		sender_stats(st.snd, &req, &bin, &bout);
+	sinkq_stats(st.q, &pending, &pb, &dr, &db);
+	log_info("read %" PRIu64 " records; wrote %" PRIu64 " points of %" PRIu64 " records in %" PRIu64
+	    " requests (%" PRIu64 " bytes, %" PRIu64 " sent); refused %" PRIu64 ", bad %" PRIu64 ", unknown kind %"
+	    PRIu64 ", not stored by configuration %" PRIu64 ", incomplete %" PRIu64 ", dropped %" PRIu64
+	    ", pending %" PRIu64, st.read, st.points, st.records_sent, req, bin, bout, st.refused, st.bad,
+	    st.unknown, st.off, st.incomplete, dr, pending);
+	sender_free(st.snd);
+	sinkq_close(st.q);
+	mapper_free(st.map);
+	lp_buf_free(&st.lp);
+	ndjson_reader_free(&st.in);
+	conf_free(&st.k);
+	cfg_free(c);
+	return rc;
+}
