@@ -89,6 +89,16 @@ void lp_strn(struct lp_point *pt, const char *k, const char *s, size_t n)
 	}
 }
 
+void lp_rawstrn(struct lp_point *pt, const char *k, const char *s, size_t n)
+{
+	struct lp_field *f = field(pt, k, LP_RAWSTR);
+
+	if (f) {
+		f->s = s;
+		f->sn = n;
+	}
+}
+
 void lp_str(struct lp_point *pt, const char *k, const char *s)
 {
 	lp_strn(pt, k, s, strlen(s));
@@ -118,6 +128,16 @@ void lp_float(struct lp_point *pt, const char *k, double v)
 		return;
 	if ((f = field(pt, k, LP_FLOAT)))
 		f->d = v;
+}
+
+void lp_floattext(struct lp_point *pt, const char *k, const char *s, size_t n)
+{
+	struct lp_field *f = field(pt, k, LP_FLOATTEXT);
+
+	if (f) {
+		f->s = s;
+		f->sn = n;
+	}
 }
 
 void lp_bool(struct lp_point *pt, const char *k, bool v)
@@ -164,39 +184,25 @@ void lp_buf_free(struct lp_buf *b)
  * comma. One at the very end would escape the separator after it, and
  * line protocol has no way to write it: trailing backslashes are dropped.
  */
-/* SWAR: true when any byte of x equals c (Hacker's Delight 6-1). */
-static inline uint64_t has_byte(uint64_t x, unsigned char c)
-{
-	const uint64_t ones = 0x0101010101010101ULL;
-	uint64_t y = x ^ (ones * c);
-
-	return (y - ones) & ~y & 0x8080808080808080ULL;
-}
-
-/* Bytes a name or tag never copies as they are. */
-static inline bool word_special(uint64_t x, bool clean)
-{
-	uint64_t r = has_byte(x, ' ') | has_byte(x, ',') | has_byte(x, '=') | has_byte(x, '\r') | has_byte(x, '\n');
-
-	if (clean)
-		r |= has_byte(x, '<') | has_byte(x, '>') | has_byte(x, '\\');
-	return r != 0;
-}
+/* Bytes a name or tag never copies as they are: 1 always, 2 only when cleaning (InfluxDB 3). */
+static const unsigned char special[256] = {
+	[' '] = 1, [','] = 1, ['='] = 1, ['\r'] = 1, ['\n'] = 1, ['<'] = 2, ['>'] = 2, ['\\'] = 2,
+};
 
 static char *put_name(char *o, const char *s, size_t n, bool measurement, bool clean)
 {
+	const unsigned char stop = clean ? 3 : 1;
 	size_t i = 0;
 
 	while (n && s[n - 1] == '\\')
 		n--;
 	while (i < n) {
-		uint64_t x;
-		while (i + 8 <= n && (memcpy(&x, s + i, 8), !word_special(x, clean))) {
-			memcpy(o, s + i, 8);
-			o += 8;
-			i += 8;
-		}
-		if (i >= n)
+		size_t run = i;
+		while (run < n && !(special[(unsigned char)s[run]] & stop))
+			run++;
+		memcpy(o, s + i, run - i);
+		o += run - i;
+		if ((i = run) >= n)
 			break;
 		char c = s[i++];
 		if (c == '\r' || c == '\n') {
@@ -287,6 +293,16 @@ int lp_encode(const struct lp_point *pt, int64_t ts_ns, struct lp_buf *out)
 		switch (f->t) {
 		case LP_STR:
 			o = put_string(o, f->s, f->sn, pt->strip_crlf);
+			break;
+		case LP_FLOATTEXT:
+			memcpy(o, f->s, f->sn);
+			o += f->sn;
+			break;
+		case LP_RAWSTR:
+			*o++ = '"';
+			memcpy(o, f->s, f->sn);
+			o += f->sn;
+			*o++ = '"';
 			break;
 		case LP_INT:
 			o = put_i64(o, f->i);

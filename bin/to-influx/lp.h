@@ -23,7 +23,7 @@
 #define LP_MAX_TAGS	64
 #define LP_MAX_FIELDS	96
 
-enum lp_type { LP_STR, LP_INT, LP_UINT, LP_FLOAT, LP_BOOL };
+enum lp_type { LP_STR, LP_RAWSTR, LP_INT, LP_UINT, LP_FLOAT, LP_FLOATTEXT, LP_BOOL };
 
 struct lp_tag {
 	const char	*k, *v;
@@ -65,10 +65,14 @@ void lp_tagn(struct lp_point *pt, const char *k, size_t kn, const char *v, size_
 void lp_tag(struct lp_point *pt, const char *k, const char *v);	/* NUL-terminated, not cleaned */
 void lp_strn(struct lp_point *pt, const char *k, const char *s, size_t n);
 void lp_str(struct lp_point *pt, const char *k, const char *s);
+/* A string field already escaped for line protocol (no CR or LF in it either). */
+void lp_rawstrn(struct lp_point *pt, const char *k, const char *s, size_t n);
 void lp_int(struct lp_point *pt, const char *k, int64_t v);
 void lp_uint(struct lp_point *pt, const char *k, int64_t v);	/* negative values become 0 */
 void lp_float(struct lp_point *pt, const char *k, double v);	/* NaN and infinities are left out */
 void lp_bool(struct lp_point *pt, const char *k, bool v);
+/* A float given as the text of a JSON number (which line protocol reads as a float). */
+void lp_floattext(struct lp_point *pt, const char *k, const char *s, size_t n);
 /* Is key k among the point's tags? Among its fields? */
 bool lp_has_tag(const struct lp_point *pt, const char *k, size_t kn);
 bool lp_has_field(const struct lp_point *pt, const char *k);

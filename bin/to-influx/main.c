@@ -49,7 +49,17 @@ enum {
 
 #define READ_BURST	4096			/* lines read before the loop looks at the rest */
 #define BATCH_BYTES	(4 * 1024 * 1024)	/* records per request, at most, in bytes */
+#define PRINT_BYTES	(256 * 1024)		/* --dry-run: line protocol printed in pieces this big */
 #define STOP_FLUSH_MS	4500			/* SIGTERM: the time left for flushing */
+
+/* Records taken from the queue for one request, and the request's body. */
+struct batch {
+	struct body	*body;
+	struct spool_pos end;			/* acknowledge up to here once stored */
+	size_t		 records, points;
+	bool		 ready;			/* built, not yet sent */
+	char		 kind[65];		/* of its last record, for messages */
+};
 
 struct state {
 	struct conf	 k;
@@ -59,12 +69,16 @@ struct state {
 	struct sender	*snd;
 	struct ndjson_reader in;
 	bool		 in_eof;
-	struct lp_buf	 lp;
-	/* the batch being built or in flight */
-	size_t		 limit;			/* records per batch now; smaller while a refused batch is split */
-	size_t		 batch_records, batch_points;
-	struct spool_pos batch_end;
+	struct lp_buf	 lp;			/* one record's points (a batch's, printing) */
+	/*
+	 * Two batches: one in flight, the next built meanwhile, so mapping and
+	 * compressing overlap with InfluxDB's work.
+	 */
+	struct batch	 b[2];
+	int		 cur;			/* b[cur] is in flight when in_flight */
 	bool		 in_flight;
+	struct batch	*building;
+	size_t		 limit;			/* records per batch now; smaller while a refused batch is split */
 	int64_t		 next_try;		/* monotonic ms: no write before this */
 	int64_t		 last_send;
 	struct backoff	 bo;
@@ -75,26 +89,51 @@ struct state {
 	uint64_t	 counted;		/* queue serial up to which records were counted */
 };
 
-/* The peek callback: one queued line to line protocol. */
+static void write_stdout(struct state *st)
+{
+	size_t off = 0;
+
+	while (off < st->lp.len) {
+		ssize_t w = write(STDOUT_FILENO, st->lp.p + off, st->lp.len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			die(errno == EPIPE ? EX_OK : EX_IOERR, "stdout: %s", strerror(errno));
+		off += (size_t)w;
+	}
+	st->lp.len = st->lp.lines = 0;
+}
+
+/* The peek callback: one queued line to line protocol, into the batch being built. */
 static int take(const char *line, size_t n, struct spool_pos after, void *arg)
 {
 	struct state *st = arg;
+	struct batch *b = st->building;
 	char why[256];
 	size_t before = st->lp.lines;
 	enum map_result r = map_record(st->map, line, n, hash64(line, n), &st->lp, why, sizeof why);
 
 	if (r == MAP_NOMEM)
 		return 1;	/* stop here; it comes again */
-	st->batch_end = after;
-	st->batch_records++;
+	b->points += st->lp.lines - before;
+	if (st->dry_run) {
+		if (st->lp.len >= PRINT_BYTES)
+			write_stdout(st);
+	} else if (st->lp.len) {
+		if (body_add(b->body, st->lp.p, st->lp.len) != 0)
+			return 1;
+		st->lp.len = 0;
+	}
+	snprintf(b->kind, sizeof b->kind, "%s", map_last_kind(st->map));
+	b->end = after;
+	b->records++;
 	/* a batch split or retried maps its records again: count and log them once */
-	if (after.n <= st->counted && r != MAP_OK)
+	if (after.n <= st->counted)
 		return 0;
-	if (after.n > st->counted)
-		st->counted = after.n;
+	st->counted = after.n;
 	switch (r) {
 	case MAP_OK:
-		st->batch_points += st->lp.lines - before;
+	case MAP_NOMEM:
 		break;
 	case MAP_OFF:
 		st->off++;
@@ -111,8 +150,6 @@ static int take(const char *line, size_t n, struct spool_pos after, void *arg)
 		st->bad++;
 		log_warn("skipped a bad record: %s", why);
 		break;
-	case MAP_NOMEM:
-		break;
 	}
 	return 0;
 }
@@ -128,104 +165,149 @@ static size_t smaller(size_t n)
 	return 1;
 }
 
-static void ack_batch(struct state *st)
+static void ack(struct state *st, struct batch *b)
 {
-	if (sinkq_ack(st->q, st->batch_end) != 0)
+	if (sinkq_ack(st->q, b->end) != 0)
 		log_error("cannot acknowledge in the queue: %s", strerror(errno));
-	st->records_sent += st->batch_records;
-	st->points += st->batch_points;
-	st->batch_records = st->batch_points = 0;
-	st->in_flight = false;
+	st->records_sent += b->records;
+	st->points += b->points;
+	b->records = b->points = 0;
+	b->ready = false;
 }
 
-/* Builds the next batch into st->lp; false when the queue is empty. */
-static bool build(struct state *st)
+/* Builds the next batch from the queue into b; false when nothing was taken. */
+static bool build(struct state *st, struct batch *b)
 {
 	st->lp.len = st->lp.lines = 0;
-	st->batch_records = st->batch_points = 0;
+	b->records = b->points = 0;
+	b->ready = false;
+	if (b->body)
+		body_reset(b->body);
+	st->building = b;
 	if (sinkq_peek(st->q, st->limit, BATCH_BYTES, take, st) < 0) {
 		log_error("cannot read the spool: %s", strerror(errno));
 		return false;
 	}
-	return st->batch_records > 0;
+	if (st->dry_run)
+		write_stdout(st);
+	else if (b->records && body_finish(b->body) != 0) {
+		log_error("cannot build a request: out of memory");
+		sinkq_rewind(st->q);
+		b->records = 0;
+	}
+	return b->records > 0;
 }
 
-static void write_stdout(struct state *st)
+/* Nothing acknowledged that a power loss could take back; then the write. */
+static void start(struct state *st, int i, int64_t now)
 {
-	size_t off = 0;
+	struct batch *b = &st->b[i];
 
-	while (off < st->lp.len) {
-		ssize_t w = write(STDOUT_FILENO, st->lp.p + off, st->lp.len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			die(errno == EPIPE ? EX_OK : EX_IOERR, "stdout: %s", strerror(errno));
-		off += (size_t)w;
-	}
-}
-
-/* Sends (or prints) one batch when one is due. */
-static void maybe_send(struct state *st, int64_t now, bool draining)
-{
-	uint64_t pending, pbytes, dr, db;
-
-	if (st->in_flight || now < st->next_try)
-		return;
-	sinkq_stats(st->q, &pending, &pbytes, &dr, &db);
-	if (pending == 0)
-		return;
-	if (pending < st->limit && !draining && now - st->last_send < st->k.flush_ms)
-		return;
-	if (!build(st))
-		return;
-	st->last_send = now;
-	if (st->lp.len == 0 || st->dry_run) {	/* nothing to write, or only to print */
-		if (st->dry_run)
-			write_stdout(st);
-		ack_batch(st);
-		/* printing keeps up with reading: take the next batch now */
-		if (st->dry_run && (pending - st->limit >= st->limit || (draining && pending > st->limit)))
-			maybe_send(st, now, draining);
+	b->ready = false;
+	if (b->points == 0) {	/* only records that make no points: done */
+		ack(st, b);
 		return;
 	}
-	/* nothing is acknowledged that a power loss could take back */
 	if (sinkq_sync(st->q) != 0)
 		log_error("cannot sync the spool: %s", strerror(errno));
-	if (sender_start(st->snd, st->lp.p, st->lp.len) != 0) {
-		log_error("cannot start a write: out of memory");
+	if (sender_start(st->snd, b->body) != 0) {
+		log_error("cannot start a write");
 		sinkq_rewind(st->q);
+		st->b[0].ready = st->b[1].ready = false;
 		st->next_try = now + backoff_next(&st->bo);
 		return;
 	}
+	st->cur = i;
 	st->in_flight = true;
+}
+
+/* Records in the queue not yet taken into a batch. */
+static uint64_t untaken(const struct state *st)
+{
+	uint64_t pending, pb, dr, db, taken = 0;
+
+	sinkq_stats(st->q, &pending, &pb, &dr, &db);
+	for (int i = 0; i < 2; i++)
+		if (st->b[i].ready || (st->in_flight && i == st->cur))
+			taken += st->b[i].records;
+	return pending > taken ? pending - taken : 0;
+}
+
+/* Builds, prints or sends batches that are due. */
+static void maybe_send(struct state *st, int64_t now, bool draining)
+{
+	if (now < st->next_try)
+		return;
+	if (!st->in_flight && !st->dry_run) {
+		for (int i = 0; i < 2; i++)
+			if (st->b[i].ready) {
+				start(st, i, now);
+				return;
+			}
+	}
+	for (;;) {
+		uint64_t left = untaken(st);
+		if (left == 0 || (left < st->limit && !draining && now - st->last_send < st->k.flush_ms))
+			return;
+		int free_slot = st->in_flight ? 1 - st->cur : 0;
+		if (st->b[free_slot].ready)
+			return;		/* both busy: one in flight, one waiting */
+		if (!build(st, &st->b[free_slot]))
+			return;
+		st->last_send = now;
+		if (st->dry_run) {	/* printed: done, and the next batch right away */
+			ack(st, &st->b[free_slot]);
+			continue;
+		}
+		if (st->in_flight) {
+			st->b[free_slot].ready = true;
+			return;
+		}
+		start(st, free_slot, now);
+		if (st->in_flight)
+			continue;	/* and build the next one meanwhile */
+		return;
+	}
+}
+
+/* A refused or failed write: both batches go back to the queue. */
+static void rewind_all(struct state *st)
+{
+	sinkq_rewind(st->q);
+	st->in_flight = false;
+	st->b[0].ready = st->b[1].ready = false;
 }
 
 static void finished(struct state *st, enum send_result r, const char *why, int64_t retry_ms)
 {
 	int64_t now = time_mono_ms(), delay;
+	struct batch *b = &st->b[st->cur];
 
 	switch (r) {
 	case SEND_OK:
-		log_debug("wrote %zu points of %zu records", st->batch_points, st->batch_records);
-		ack_batch(st);
+		log_debug("wrote %zu points of %zu records", b->points, b->records);
+		st->in_flight = false;
+		ack(st, b);
 		backoff_reset(&st->bo);
 		st->limit = (size_t)st->k.max_batch;
 		return;
 	case SEND_BAD_DATA:
-		if (st->batch_records > 1) {
-			st->limit = smaller(st->batch_records);
+		if (b->records > 1) {
+			st->limit = smaller(b->records);
 			log_info("InfluxDB refused a batch of %zu records (%s); trying %zu at a time",
-			    st->batch_records, why, st->limit);
-			sinkq_rewind(st->q);
-			st->in_flight = false;
+			    b->records, why, st->limit);
+			rewind_all(st);
 			return;
 		}
 		/* one record: its points are what InfluxDB refuses */
-		log_warn("InfluxDB refused the points of a %s record, dropped: %s", map_last_kind(st->map), why);
+		log_warn("InfluxDB refused the points of a %s record, dropped: %s", b->kind, why);
 		st->refused++;
-		st->batch_points = 0;
-		ack_batch(st);
+		st->in_flight = false;
+		b->points = 0;
+		ack(st, b);
 		st->records_sent--;
+		/* the batch built meanwhile was built with the small limit: build it again */
+		rewind_all(st);
 		st->limit = (size_t)st->k.max_batch;
 		return;
 	case SEND_AUTH:
@@ -234,8 +316,7 @@ static void finished(struct state *st, enum send_result r, const char *why, int6
 		if (st->k.version == 1 && strncmp(why, "HTTP 404", 8) == 0) {
 			char err[600];
 			if (sender_prepare(st->snd, err, sizeof err) == SEND_OK) {
-				sinkq_rewind(st->q);
-				st->in_flight = false;
+				rewind_all(st);
 				return;
 			}
 			log_warn("cannot create the database: %s", err);
@@ -245,8 +326,7 @@ static void finished(struct state *st, enum send_result r, const char *why, int6
 			delay = retry_ms;
 		log_warn("write to InfluxDB failed (%s); retrying in %lld ms%s", why, (long long)delay,
 		    sinkq_durable(st->q) ? ", records kept in the spool" : "");
-		sinkq_rewind(st->q);
-		st->in_flight = false;
+		rewind_all(st);
 		st->next_try = now + delay;
 		return;
 	}
@@ -340,8 +420,10 @@ static int run(struct state *st, int64_t drain_ms)
 		if (st->in_flight) {
 			enum send_result r;
 			int64_t ra;
-			if (sender_poll(st->snd, &r, why, sizeof why, &ra))
+			if (sender_poll(st->snd, &r, why, sizeof why, &ra)) {
 				finished(st, r, why, ra);
+				maybe_send(st, time_mono_ms(), draining);
+			}
 		}
 		report_drops(st);
 		sinkq_stats(st->q, &pending, &pb, &dr, &db);
@@ -451,6 +533,8 @@ int main(int argc, char **argv)
 		die(EX_OSERR, "stdin: %s", strerror(errno));
 	st.limit = (size_t)st.k.max_batch;
 	backoff_init(&st.bo, 1000, 60000);
+	if (!st.dry_run && (!(st.b[0].body = body_new(st.k.gzip)) || !(st.b[1].body = body_new(st.k.gzip))))
+		die(EX_OSERR, "out of memory");
 
 	if (!st.dry_run) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -486,6 +570,8 @@ int main(int argc, char **argv)
 	    ", pending %" PRIu64, st.read, st.points, st.records_sent, req, bin, bout, st.refused, st.bad,
 	    st.unknown, st.off, st.incomplete, dr, pending);
 	sender_free(st.snd);
+	body_free(st.b[0].body);
+	body_free(st.b[1].body);
 	sinkq_close(st.q);
 	mapper_free(st.map);
 	lp_buf_free(&st.lp);

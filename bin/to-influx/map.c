@@ -32,6 +32,8 @@ struct mapper {
 	size_t		 scap;
 	char		*raw;		/* raw_event's text */
 	size_t		 rcap;
+	char		*scratch2;	/* a decoded string as JSON again */
+	size_t		 s2cap;
 	char		 kind[65];
 	int64_t		 ts_ns;
 	/* the record's own members by name: a record is looked up thirty times */
@@ -65,6 +67,7 @@ void mapper_free(struct mapper *m)
 	free(m->arena);
 	free(m->scratch);
 	free(m->raw);
+	free(m->scratch2);
 	free(m);
 }
 
@@ -74,6 +77,17 @@ const char *map_last_kind(const struct mapper *m)
 }
 
 /* --- reading the record ---------------------------------------------------- */
+
+/*
+ * The keys of an object, the elements of an array: by the container's count
+ * and each token's subtree end, never looking at the text again.
+ */
+#define FOR_MEMBERS(m, obj, k) \
+	for (int k##_i = 0, k = (obj) >= 0 && (m)->js.tok[obj].type == JS_OBJECT ? (obj) + 1 : -1; \
+	    k >= 0 && k##_i < (int)(m)->js.tok[obj].size; k##_i++, k = (int)(m)->js.tok[k + 1].next)
+#define FOR_ELEMENTS(m, arr, e) \
+	for (int e##_i = 0, e = (arr) >= 0 && (m)->js.tok[arr].type == JS_ARRAY ? (arr) + 1 : -1; \
+	    e >= 0 && e##_i < (int)(m)->js.tok[arr].size; e##_i++, e = (int)(m)->js.tok[e].next)
 
 /* Arena space; the arena is sized before mapping starts and never moves during it. */
 static char *arena_take(struct mapper *m, size_t n)
@@ -117,7 +131,9 @@ static void index_members(struct mapper *m)
 {
 	memset(m->kidx, 0, sizeof m->kidx);
 	m->kidx_on = m->js.tok[0].size <= KIDX / 2;
-	for (int k = jscan_first(&m->js, 0); m->kidx_on && k >= 0; k = jscan_after(&m->js, k + 1)) {
+	FOR_MEMBERS(m, 0, k) {
+		if (!m->kidx_on)
+			break;
 		const struct jtok *t = &m->js.tok[k];
 		size_t n = t->end - t->start;
 		if (t->esc || n == 0) {
@@ -167,6 +183,45 @@ static bool num_get(struct mapper *m, int obj, const char *key, double *d)
 	int t = get(m, obj, key);
 
 	return t >= 0 && jscan_double(&m->js, t, d) == 0 && isfinite(*d);
+}
+
+/* Digits with an optional sign and fraction, no exponent, no trailing 0 in the fraction. */
+static bool number_canonical(const char *s, size_t n)
+{
+	size_t digits = 0, i = 0;
+	bool frac = false;
+
+	if (n && s[0] == '-')
+		i++;
+	if (n == 2 && s[0] == '-' && s[1] == '0')
+		return false;
+	for (; i < n; i++) {
+		if (s[i] == '.')
+			frac = true;
+		else if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else
+			return false;
+	}
+	return digits <= 15 && !(frac && s[n - 1] == '0');
+}
+
+/*
+ * A float field: the record's own text when it already is the shortest form
+ * (it nearly always is: the sources write numbers that way), else formatted.
+ */
+static void float_member(struct mapper *m, struct lp_point *pt, int obj, const char *key, const char *field)
+{
+	int t = get(m, obj, key);
+	double d;
+
+	if (t < 0 || m->js.tok[t].type != JS_NUMBER)
+		return;
+	const struct jtok *k = &m->js.tok[t];
+	if (number_canonical(m->js.s + k->start, k->end - k->start))
+		lp_floattext(pt, field, m->js.s + k->start, k->end - k->start);
+	else if (jscan_double(&m->js, t, &d) == 0)
+		lp_float(pt, field, d);
 }
 
 /* An integer field: the value floored and kept within int64, as a whole number must be. */
@@ -225,9 +280,12 @@ static void num_member(struct mapper *m, struct lp_point *pt, int obj, const cha
     const char *field, const char *per_version)
 {
 	double d;
+	enum ty t = ty_of(m, per_version);
 
-	if (num_get(m, obj, key, &d))
-		num_field(m, pt, field, d, ty_of(m, per_version));
+	if (t == T_FLOAT)
+		float_member(m, pt, obj, key, field);
+	else if (num_get(m, obj, key, &d))
+		num_field(m, pt, field, d, t);
 }
 
 static void tag_sv(struct lp_point *pt, const char *k, struct sv v, bool clean)
@@ -245,7 +303,7 @@ static void record_tags(struct mapper *m, struct lp_point *pt, bool clean)
 {
 	int tags = get(m, 0, "tags");
 
-	for (int k = jscan_first(&m->js, tags); k >= 0; k = jscan_after(&m->js, k + 1)) {
+	FOR_MEMBERS(m, tags, k) {
 		struct sv key, val;
 		if (sv_tok(m, k, &key) && sv_tok(m, k + 1, &val))
 			lp_tagn(pt, key.p, key.n, val.p, val.n, clean);
@@ -266,12 +324,12 @@ static struct sv join(struct mapper *m, int arr, bool quote)
 	size_t need = 1;
 	struct sv v = { "", 0 };
 
-	for (int e = jscan_first(&m->js, arr); e >= 0; e = jscan_after(&m->js, e))
+	FOR_ELEMENTS(m, arr, e)
 		need += (size_t)(m->js.tok[e].end - m->js.tok[e].start) + 3;
 	char *buf = arena_take(m, need), *o = buf;
 	if (!buf)
 		return v;
-	for (int e = jscan_first(&m->js, arr); e >= 0; e = jscan_after(&m->js, e)) {
+	FOR_ELEMENTS(m, arr, e) {
 		struct sv s;
 		if (!sv_tok(m, e, &s))
 			continue;
@@ -422,7 +480,7 @@ static int map_sessions(struct mapper *m, struct lp_buf *out)
 	if (emit(m, &pt, out))
 		return -1;
 
-	for (int e = jscan_first(&m->js, details); e >= 0; e = jscan_after(&m->js, e)) {
+	FOR_ELEMENTS(m, details, e) {
 		struct sv id = sv_or(m, e, "session_id"), dir = sv_or(m, e, "user_directory");
 		struct sv uid = sv_or(m, e, "user_id");
 		lp_begin(&pt, "user_session_details");
@@ -441,7 +499,11 @@ static int map_sessions(struct mapper *m, struct lp_buf *out)
 
 /* --- log events and QIX performance events (udp-listen, log-tail) ------------- */
 
-/* A writer of canonical JSON (as JSON.stringify writes it) into the arena. */
+/*
+ * A writer of canonical JSON (as JSON.stringify writes it), already escaped
+ * for a line protocol string field (" and \ with a backslash): strings
+ * without escapes, nearly all of them, are copied as they are.
+ */
 struct jout {
 	char	*p;
 	size_t	 len, cap;
@@ -458,14 +520,20 @@ static void jput(struct jout *o, const char *s, size_t n)
 	o->len += n;
 }
 
+static void jq(struct jout *o)
+{
+	jput(o, "\\\"", 2);
+}
+
 static void jstring(struct mapper *m, struct jout *o, int t)
 {
 	const struct jtok *k = &m->js.tok[t];
-	struct sv v;
 	struct jsonw w;
 
-	if (!k->esc) {	/* no escapes: already as JSON.stringify writes it */
-		jput(o, m->js.s + k->start - 1, (size_t)(k->end - k->start) + 2);
+	if (!k->esc) {	/* no escapes, so no " or \ either: as JSON.stringify writes it */
+		jq(o);
+		jput(o, m->js.s + k->start, (size_t)(k->end - k->start));
+		jq(o);
 		return;
 	}
 	const char *p;
@@ -474,34 +542,19 @@ static void jstring(struct mapper *m, struct jout *o, int t)
 		o->overflow = true;
 		return;
 	}
-	v = (struct sv){ p, (size_t)n };
-	jsonw_init(&w, o->p + o->len, o->cap - o->len);
-	jsonw_strn(&w, NULL, v.p, v.n);
-	if (w.overflow)
+	jsonw_init(&w, m->scratch2, m->s2cap);
+	jsonw_strn(&w, NULL, p, (size_t)n);
+	if (w.overflow || 2 * w.len > o->cap - o->len) {
 		o->overflow = true;
-	else
-		o->len += w.len;
-}
-
-/* Digits with an optional sign and fraction, no exponent, no trailing 0 in the fraction. */
-static bool number_canonical(const char *s, size_t n)
-{
-	size_t digits = 0, i = 0;
-	bool frac = false;
-
-	if (n && s[0] == '-')
-		i++;
-	if (n == 2 && s[0] == '-' && s[1] == '0')
-		return false;
-	for (; i < n; i++) {
-		if (s[i] == '.')
-			frac = true;
-		else if (s[i] >= '0' && s[i] <= '9')
-			digits++;
-		else
-			return false;
+		return;
 	}
-	return digits <= 15 && !(frac && s[n - 1] == '0');
+	char *d = o->p + o->len;
+	for (size_t i = 0; i < w.len; i++) {
+		if (w.buf[i] == '"' || w.buf[i] == '\\')
+			*d++ = '\\';
+		*d++ = w.buf[i];
+	}
+	o->len = (size_t)(d - o->p);
 }
 
 static void jvalue(struct mapper *m, struct jout *o, int t, int depth)
@@ -537,15 +590,18 @@ static void jvalue(struct mapper *m, struct jout *o, int t, int depth)
 	case JS_OBJECT: {
 		bool obj = k->type == JS_OBJECT;
 		jput(o, obj ? "{" : "[", 1);
-		for (int e = jscan_first(&m->js, t); e >= 0; e = jscan_after(&m->js, obj ? e + 1 : e)) {
-			if (e != t + 1)
+		/* members: key, value, and the next key after the value's subtree */
+		for (uint32_t i = 0, e = (uint32_t)t + 1; i < k->size; i++) {
+			if (i)
 				jput(o, ",", 1);
 			if (obj) {
-				jstring(m, o, e);
+				jstring(m, o, (int)e);
 				jput(o, ":", 1);
-				jvalue(m, o, e + 1, depth + 1);
+				jvalue(m, o, (int)e + 1, depth + 1);
+				e = m->js.tok[e + 1].next;
 			} else {
-				jvalue(m, o, e, depth + 1);
+				jvalue(m, o, (int)e, depth + 1);
+				e = m->js.tok[e].next;
 			}
 		}
 		jput(o, obj ? "}" : "]", 1);
@@ -559,13 +615,24 @@ static void jvalue(struct mapper *m, struct jout *o, int t, int depth)
 /* Is key k (a string token) the name of one of the record's categories? */
 static bool is_category(struct mapper *m, int cat, int k)
 {
-	for (int e = jscan_first(&m->js, cat); e >= 0; e = jscan_after(&m->js, e)) {
+	FOR_ELEMENTS(m, cat, e) {
 		int name = get(m, e, "name");
 		struct sv a, b;
 		if (sv_tok(m, name, &a) && sv_tok(m, k, &b) && a.n == b.n && memcmp(a.p, b.p, a.n) == 0)
 			return true;
 	}
 	return false;
+}
+
+/* kind, ts or tags: the record's envelope, not the event's own members */
+static bool envelope_key(const struct mapper *m, int k)
+{
+	const struct jtok *t = &m->js.tok[k];
+	const char *p = m->js.s + t->start;
+	uint32_t n = t->end - t->start;
+
+	return !t->esc && ((n == 2 && memcmp(p, "ts", 2) == 0) ||
+	    (n == 4 && (memcmp(p, "kind", 4) == 0 || memcmp(p, "tags", 4) == 0)));
 }
 
 /*
@@ -581,8 +648,8 @@ static struct sv raw_event(struct mapper *m)
 	bool first = true;
 
 	jput(&o, "{", 1);
-	for (int k = jscan_first(&m->js, 0); k >= 0; k = jscan_after(&m->js, k + 1)) {
-		if (jscan_streq(&m->js, k, "kind") || jscan_streq(&m->js, k, "ts") || jscan_streq(&m->js, k, "tags"))
+	FOR_MEMBERS(m, 0, k) {
+		if (envelope_key(m, k))
 			continue;
 		if (!first)
 			jput(&o, ",", 1);
@@ -594,8 +661,13 @@ static struct sv raw_event(struct mapper *m)
 	if (m->c.raw_event_tags) {
 		int tags = get(m, 0, "tags");
 		bool f = true;
-		jput(&o, first ? "\"tags\":{" : ",\"tags\":{", first ? 8 : 9);
-		for (int k = jscan_first(&m->js, tags); k >= 0; k = jscan_after(&m->js, k + 1)) {
+		if (!first)
+			jput(&o, ",", 1);
+		jq(&o);
+		jput(&o, "tags", 4);
+		jq(&o);
+		jput(&o, ":{", 2);
+		FOR_MEMBERS(m, tags, k) {
 			if (is_category(m, cat, k))
 				continue;
 			if (!f)
@@ -634,20 +706,23 @@ static void unknown_tag(struct mapper *m, struct lp_point *pt, const char *key)
 
 static void row_tag(struct mapper *m, struct lp_point *pt, bool qix)
 {
-	char buf[24];
-	double d;
-	int n;
+	int t = get(m, 0, "log_row");
+	int64_t row;
 
-	if (qix && m->c.version == 1)	/* Butler SOS's v1 writer: always -1 */
-		n = snprintf(buf, sizeof buf, "-1");
-	else if (num_get(m, 0, "log_row", &d))
-		n = snprintf(buf, sizeof buf, "%lld", (long long)to_int(d));
-	else
-		n = snprintf(buf, sizeof buf, "-1");
-	char *p = arena_take(m, (size_t)n);
-	if (p) {
-		memcpy(p, buf, (size_t)n);
-		lp_tagn(pt, "log_row", 7, p, (size_t)n, false);
+	if (qix && m->c.version == 1) {	/* Butler SOS's v1 writer: always -1 */
+		lp_tagn(pt, "log_row", 7, "-1", 2, false);
+	} else if (t >= 0 && jscan_int(&m->js, t, &row) == 0 && m->js.tok[t].end - m->js.tok[t].start < 21) {
+		/* an integer as the record wrote it is its own text */
+		lp_tagn(pt, "log_row", 7, m->js.s + m->js.tok[t].start, m->js.tok[t].end - m->js.tok[t].start, false);
+	} else {
+		double d;
+		char buf[24];
+		int n = snprintf(buf, sizeof buf, "%lld", num_get(m, 0, "log_row", &d) ? (long long)to_int(d) : -1LL);
+		char *p = arena_take(m, (size_t)n);
+		if (p) {
+			memcpy(p, buf, (size_t)n);
+			lp_tagn(pt, "log_row", 7, p, (size_t)n, false);
+		}
 	}
 }
 
@@ -684,8 +759,7 @@ static int map_qix(struct mapper *m, struct lp_buf *out)
 
 	str_field(&pt, v3 ? "app_id_field" : "app_id", sv_or(m, 0, "app_id"));
 	for (size_t i = 0; i < sizeof times / sizeof *times; i++)
-		if (num_get(m, 0, times[i], &d))	/* left out when Sense sent no number */
-			lp_float(&pt, times[i], d);
+		float_member(m, &pt, 0, times[i], times[i]);	/* left out when Sense sent no number */
 	if (num_get(m, 0, "handle", &d)) {
 		if (m->c.version == 2) {	/* Butler SOS's v2 writer: a string */
 			char num[JSONW_NUM_MAX];
@@ -701,7 +775,8 @@ static int map_qix(struct mapper *m, struct lp_buf *out)
 	}
 	num_member(m, &pt, 0, "net_ram", "net_ram", "iii");
 	num_member(m, &pt, 0, "peak_ram", "peak_ram", "iii");
-	str_field(&pt, "raw_event", raw_event(m));
+	struct sv raw = raw_event(m);
+	lp_rawstrn(&pt, "raw_event", raw.p, raw.n);
 	return emit(m, &pt, out);
 }
 
@@ -757,7 +832,8 @@ static int map_log_event(struct mapper *m, struct lp_buf *out)
 		str_field(&pt, v3 ? "app_id_field" : "app_id", sv_or(m, 0, "app_id"));
 		str_field(&pt, "execution_id", sv_or(m, 0, "execution_id"));
 	}
-	str_field(&pt, "raw_event", raw_event(m));
+	struct sv raw = raw_event(m);
+	lp_rawstrn(&pt, "raw_event", raw.p, raw.n);
 	return emit(m, &pt, out);
 }
 
@@ -865,7 +941,7 @@ static int map_queue(struct mapper *m, const char *meas, struct lp_buf *out)
 		num_member(m, &pt, 0, queue_fields[i].name, queue_fields[i].name,
 		    queue_fields[i].ty == 'f' ? "fff" : "fii");
 	/* senseops's own counters (rejections by reason, ...): same types */
-	for (int k = jscan_first(&m->js, 0); k >= 0; k = jscan_after(&m->js, k + 1)) {
+	FOR_MEMBERS(m, 0, k) {
 		const struct jtok *key = &m->js.tok[k];
 		double d;
 		if (key->esc || m->js.tok[k + 1].type != JS_NUMBER || key->end - key->start > 63)
@@ -954,7 +1030,7 @@ static int map_host(struct mapper *m, struct lp_buf *out)
 
 	lp_begin(&pt, "senseops_host");
 	record_tags(m, &pt, false);
-	for (int k = jscan_first(&m->js, 0); k >= 0; k = jscan_after(&m->js, k + 1)) {
+	FOR_MEMBERS(m, 0, k) {
 		const struct jtok *key = &m->js.tok[k], *val = &m->js.tok[k + 1];
 		struct sv s;
 		double d;
@@ -1032,6 +1108,14 @@ enum map_result map_record(struct mapper *m, const char *line, size_t n, uint64_
 			return MAP_NOMEM;
 		m->raw = r;
 		m->rcap = need;
+	}
+	/* JSON again: at most \u00XX (6 bytes) per byte */
+	if (6 * n + 16 > m->s2cap) {
+		char *r = realloc(m->scratch2, 6 * n + 16);
+		if (!r)
+			return MAP_NOMEM;
+		m->scratch2 = r;
+		m->s2cap = 6 * n + 16;
 	}
 	if (!sv_get(m, 0, "kind", &kind) || kind.n == 0 || kind.n >= sizeof m->kind) {
 		snprintf(why, whylen, "no kind");

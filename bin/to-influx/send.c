@@ -20,14 +20,18 @@ struct sender {
 	struct curl_slist *headers;
 	char		 write_url[4096], base[1024];
 	bool		 busy;
-	char		*body;			/* the request, gzipped or not */
-	size_t		 body_len, body_cap;
 	char		*resp;			/* the answer, bounded */
 	size_t		 resp_len, resp_max;
 	char		 errbuf[CURL_ERROR_SIZE];
-	z_stream	 z;
-	bool		 z_ready;
 	uint64_t	 requests, bytes_in, bytes_out;
+};
+
+struct body {
+	char		*p;			/* the request, gzipped or not */
+	size_t		 len, cap;
+	size_t		 raw;			/* line protocol bytes added */
+	bool		 gzip, failed;
+	z_stream	 z;
 };
 
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
@@ -147,14 +151,6 @@ struct sender *sender_new(const struct conf *k, char *err, size_t errlen)
 		sender_free(s);
 		return NULL;
 	}
-	if (k->gzip) {
-		if (deflateInit2(&s->z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-			snprintf(err, errlen, "cannot set up zlib");
-			sender_free(s);
-			return NULL;
-		}
-		s->z_ready = true;
-	}
 	return s;
 }
 
@@ -172,9 +168,6 @@ void sender_free(struct sender *s)
 			explicit_bzero(h->data, strlen(h->data));
 		curl_slist_free_all(s->headers);
 	}
-	if (s->z_ready)
-		deflateEnd(&s->z);
-	free(s->body);
 	free(s->resp);
 	free(s);
 }
@@ -189,58 +182,119 @@ bool sender_busy(const struct sender *s)
 	return s->busy;
 }
 
-static bool body_room(struct sender *s, size_t n)
+struct body *body_new(bool gzip)
 {
-	if (n <= s->body_cap)
+	struct body *b = calloc(1, sizeof *b);
+
+	if (!b)
+		return NULL;
+	b->gzip = gzip;
+	/* level 1: a third of the bytes for little CPU; line protocol is repetitive */
+	if (gzip && deflateInit2(&b->z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void body_free(struct body *b)
+{
+	if (!b)
+		return;
+	if (b->gzip)
+		deflateEnd(&b->z);
+	free(b->p);
+	free(b);
+}
+
+void body_reset(struct body *b)
+{
+	b->len = b->raw = 0;
+	b->failed = false;
+	if (b->gzip)
+		deflateReset(&b->z);
+}
+
+static bool body_room(struct body *b, size_t n)
+{
+	if (n <= b->cap - b->len)
 		return true;
-	char *p = realloc(s->body, n);
+	size_t cap = b->cap ? b->cap : 64 * 1024;
+	while (cap - b->len < n) {
+		if (cap > SIZE_MAX / 2)
+			return false;
+		cap *= 2;
+	}
+	char *p = realloc(b->p, cap);
 	if (!p)
 		return false;
-	s->body = p;
-	s->body_cap = n;
+	b->p = p;
+	b->cap = cap;
 	return true;
 }
 
-static int gzip_into(struct sender *s, const char *lp, size_t n)
+/* Compresses (or copies) n bytes; flush: Z_NO_FLUSH or Z_FINISH. */
+static int body_put(struct body *b, const char *lp, size_t n, int flush)
 {
-	if (deflateReset(&s->z) != Z_OK || !body_room(s, deflateBound(&s->z, (uLong)n)))
+	if (b->failed || n > UINT32_MAX)
 		return -1;
-	s->z.next_in = (Bytef *)(uintptr_t)lp;
-	s->z.avail_in = (uInt)n;
-	s->z.next_out = (Bytef *)s->body;
-	s->z.avail_out = (uInt)s->body_cap;
-	if (deflate(&s->z, Z_FINISH) != Z_STREAM_END)
-		return -1;
-	s->body_len = s->body_cap - s->z.avail_out;
-	return 0;
+	if (!b->gzip) {
+		if (!body_room(b, n))
+			goto fail;
+		memcpy(b->p + b->len, lp, n);
+		b->len += n;
+		return 0;
+	}
+	b->z.next_in = (Bytef *)(uintptr_t)lp;
+	b->z.avail_in = (uInt)n;
+	for (;;) {
+		if (!body_room(b, n / 2 + 4096))
+			goto fail;
+		b->z.next_out = (Bytef *)b->p + b->len;
+		b->z.avail_out = (uInt)(b->cap - b->len);
+		int rc = deflate(&b->z, flush);
+		b->len = b->cap - b->z.avail_out;
+		if (rc == Z_STREAM_END || (flush == Z_NO_FLUSH && b->z.avail_in == 0 && b->z.avail_out > 0))
+			return 0;
+		if (rc != Z_OK && rc != Z_BUF_ERROR)
+			goto fail;
+	}
+fail:
+	b->failed = true;
+	return -1;
 }
 
-int sender_start(struct sender *s, const char *lp, size_t n)
+int body_add(struct body *b, const char *lp, size_t n)
 {
-	if (n > UINT32_MAX)
-		return -1;
-	if (s->k->gzip) {
-		if (gzip_into(s, lp, n))
-			return -1;
-	} else {
-		if (!body_room(s, n))
-			return -1;
-		memcpy(s->body, lp, n);
-		s->body_len = n;
-	}
+	b->raw += n;
+	return body_put(b, lp, n, Z_NO_FLUSH);
+}
+
+int body_finish(struct body *b)
+{
+	return b->gzip ? body_put(b, "", 0, Z_FINISH) : (b->failed ? -1 : 0);
+}
+
+size_t body_raw_len(const struct body *b)
+{
+	return b->raw;
+}
+
+int sender_start(struct sender *s, const struct body *b)
+{
 	s->resp_len = 0;
 	s->resp[0] = '\0';
 	s->resp_max = ERR_BODY_MAX;
 	s->errbuf[0] = '\0';
 	if (curl_easy_setopt(s->easy, CURLOPT_URL, s->write_url) ||
-	    curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, s->body) ||
-	    curl_easy_setopt(s->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)s->body_len) ||
+	    curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, b->p ? b->p : "") ||
+	    curl_easy_setopt(s->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)b->len) ||
 	    curl_multi_add_handle(s->multi, s->easy))
 		return -1;
 	s->busy = true;
 	s->requests++;
-	s->bytes_in += n;
-	s->bytes_out += s->body_len;
+	s->bytes_in += b->raw;
+	s->bytes_out += b->len;
 	return 0;
 }
 

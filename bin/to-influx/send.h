@@ -32,8 +32,21 @@ void sender_free(struct sender *s);
 CURLM *sender_multi(struct sender *s);
 bool sender_busy(const struct sender *s);
 
-/* Starts writing n bytes of line protocol (copied, gzipped). 0, or -1 when out of memory. */
-int sender_start(struct sender *s, const char *lp, size_t n);
+/*
+ * A request body, built as records are mapped: line protocol goes in and
+ * is compressed at once, so a batch never sits in memory uncompressed.
+ */
+struct body;
+struct body *body_new(bool gzip);
+void body_free(struct body *b);
+void body_reset(struct body *b);
+/* 0, or -1 when memory or zlib failed (the body is then unusable until reset). */
+int body_add(struct body *b, const char *lp, size_t n);
+int body_finish(struct body *b);
+size_t body_raw_len(const struct body *b);
+
+/* Starts writing body b, which must not change until the write finished. 0 or -1. */
+int sender_start(struct sender *s, const struct body *b);
 /*
  * After curl_multi_perform: true when the write finished, with its result;
  * why gets a one-line reason for anything but SEND_OK (InfluxDB's own
