@@ -79,15 +79,32 @@ const char *map_last_kind(const struct mapper *m)
 /* --- reading the record ---------------------------------------------------- */
 
 /*
- * The keys of an object, the elements of an array: by the container's count
- * and each token's subtree end, never looking at the text again.
+ * The keys of an object, the elements of an array, by the container's
+ * count and each token's subtree end, never looking at the text again:
+ *   uint32_t n;
+ *   for (int k = members(m, obj, &n); n; n--, k = after_member(m, k))
  */
-#define FOR_MEMBERS(m, obj, k) \
-	for (int k##_i = 0, k = (obj) >= 0 && (m)->js.tok[obj].type == JS_OBJECT ? (obj) + 1 : -1; \
-	    k >= 0 && k##_i < (int)(m)->js.tok[obj].size; k##_i++, k = (int)(m)->js.tok[k + 1].next)
-#define FOR_ELEMENTS(m, arr, e) \
-	for (int e##_i = 0, e = (arr) >= 0 && (m)->js.tok[arr].type == JS_ARRAY ? (arr) + 1 : -1; \
-	    e >= 0 && e##_i < (int)(m)->js.tok[arr].size; e##_i++, e = (int)(m)->js.tok[e].next)
+static int members(const struct mapper *m, int obj, uint32_t *n)
+{
+	*n = obj >= 0 && m->js.tok[obj].type == JS_OBJECT ? m->js.tok[obj].size : 0;
+	return obj + 1;
+}
+
+static int after_member(const struct mapper *m, int k)
+{
+	return (int)m->js.tok[k + 1].next;
+}
+
+static int elements(const struct mapper *m, int arr, uint32_t *n)
+{
+	*n = arr >= 0 && m->js.tok[arr].type == JS_ARRAY ? m->js.tok[arr].size : 0;
+	return arr + 1;
+}
+
+static int after_element(const struct mapper *m, int e)
+{
+	return (int)m->js.tok[e].next;
+}
 
 /* Arena space; the arena is sized before mapping starts and never moves during it. */
 static char *arena_take(struct mapper *m, size_t n)
@@ -131,9 +148,8 @@ static void index_members(struct mapper *m)
 {
 	memset(m->kidx, 0, sizeof m->kidx);
 	m->kidx_on = m->js.tok[0].size <= KIDX / 2;
-	FOR_MEMBERS(m, 0, k) {
-		if (!m->kidx_on)
-			break;
+	uint32_t k_n;
+	for (int k = members(m, 0, &k_n); k_n && m->kidx_on; k_n--, k = after_member(m, k)) {
 		const struct jtok *t = &m->js.tok[k];
 		size_t n = t->end - t->start;
 		if (t->esc || n == 0) {
@@ -303,7 +319,8 @@ static void record_tags(struct mapper *m, struct lp_point *pt, bool clean)
 {
 	int tags = get(m, 0, "tags");
 
-	FOR_MEMBERS(m, tags, k) {
+	uint32_t k_n;
+	for (int k = members(m, tags, &k_n); k_n; k_n--, k = after_member(m, k)) {
 		struct sv key, val;
 		if (sv_tok(m, k, &key) && sv_tok(m, k + 1, &val))
 			lp_tagn(pt, key.p, key.n, val.p, val.n, clean);
@@ -324,12 +341,13 @@ static struct sv join(struct mapper *m, int arr, bool quote)
 	size_t need = 1;
 	struct sv v = { "", 0 };
 
-	FOR_ELEMENTS(m, arr, e)
+	uint32_t e_n;
+	for (int e = elements(m, arr, &e_n); e_n; e_n--, e = after_element(m, e))
 		need += (size_t)(m->js.tok[e].end - m->js.tok[e].start) + 3;
 	char *buf = arena_take(m, need), *o = buf;
 	if (!buf)
 		return v;
-	FOR_ELEMENTS(m, arr, e) {
+	for (int e = elements(m, arr, &e_n); e_n; e_n--, e = after_element(m, e)) {
 		struct sv s;
 		if (!sv_tok(m, e, &s))
 			continue;
@@ -480,7 +498,8 @@ static int map_sessions(struct mapper *m, struct lp_buf *out)
 	if (emit(m, &pt, out))
 		return -1;
 
-	FOR_ELEMENTS(m, details, e) {
+	uint32_t e_n;
+	for (int e = elements(m, details, &e_n); e_n; e_n--, e = after_element(m, e)) {
 		struct sv id = sv_or(m, e, "session_id"), dir = sv_or(m, e, "user_directory");
 		struct sv uid = sv_or(m, e, "user_id");
 		lp_begin(&pt, "user_session_details");
@@ -615,7 +634,8 @@ static void jvalue(struct mapper *m, struct jout *o, int t, int depth)
 /* Is key k (a string token) the name of one of the record's categories? */
 static bool is_category(struct mapper *m, int cat, int k)
 {
-	FOR_ELEMENTS(m, cat, e) {
+	uint32_t e_n;
+	for (int e = elements(m, cat, &e_n); e_n; e_n--, e = after_element(m, e)) {
 		int name = get(m, e, "name");
 		struct sv a, b;
 		if (sv_tok(m, name, &a) && sv_tok(m, k, &b) && a.n == b.n && memcmp(a.p, b.p, a.n) == 0)
@@ -648,7 +668,8 @@ static struct sv raw_event(struct mapper *m)
 	bool first = true;
 
 	jput(&o, "{", 1);
-	FOR_MEMBERS(m, 0, k) {
+	uint32_t k_n;
+	for (int k = members(m, 0, &k_n); k_n; k_n--, k = after_member(m, k)) {
 		if (envelope_key(m, k))
 			continue;
 		if (!first)
@@ -667,7 +688,8 @@ static struct sv raw_event(struct mapper *m)
 		jput(&o, "tags", 4);
 		jq(&o);
 		jput(&o, ":{", 2);
-		FOR_MEMBERS(m, tags, k) {
+		uint32_t t_n;
+		for (int k = members(m, tags, &t_n); t_n; t_n--, k = after_member(m, k)) {
 			if (is_category(m, cat, k))
 				continue;
 			if (!f)
@@ -941,7 +963,8 @@ static int map_queue(struct mapper *m, const char *meas, struct lp_buf *out)
 		num_member(m, &pt, 0, queue_fields[i].name, queue_fields[i].name,
 		    queue_fields[i].ty == 'f' ? "fff" : "fii");
 	/* senseops's own counters (rejections by reason, ...): same types */
-	FOR_MEMBERS(m, 0, k) {
+	uint32_t k_n;
+	for (int k = members(m, 0, &k_n); k_n; k_n--, k = after_member(m, k)) {
 		const struct jtok *key = &m->js.tok[k];
 		double d;
 		if (key->esc || m->js.tok[k + 1].type != JS_NUMBER || key->end - key->start > 63)
@@ -1030,7 +1053,8 @@ static int map_host(struct mapper *m, struct lp_buf *out)
 
 	lp_begin(&pt, "senseops_host");
 	record_tags(m, &pt, false);
-	FOR_MEMBERS(m, 0, k) {
+	uint32_t k_n;
+	for (int k = members(m, 0, &k_n); k_n; k_n--, k = after_member(m, k)) {
 		const struct jtok *key = &m->js.tok[k], *val = &m->js.tok[k + 1];
 		struct sv s;
 		double d;

@@ -306,7 +306,7 @@ static void server_error(const struct sender *s, char *out, size_t len)
 
 	if (!cJSON_IsString(e))
 		e = j ? cJSON_GetObjectItemCaseSensitive(j, "message") : NULL;
-	if (cJSON_IsString(e))
+	if (e && cJSON_IsString(e) && e->valuestring)
 		snprintf(out, len, "%s", e->valuestring);
 	else
 		snprintf(out, len, "%.*s", (int)strcspn(s->resp, "\r\n"), s->resp);
