@@ -189,6 +189,15 @@ static const unsigned char special[256] = {
 	[' '] = 1, [','] = 1, ['='] = 1, ['\r'] = 1, ['\n'] = 1, ['<'] = 2, ['>'] = 2, ['\\'] = 2,
 };
 
+/* SWAR (Hacker's Delight 6-1): a byte of x below 0x21 (space, CR, LF, ...), or equal to ',' or '='. */
+static inline bool word_maybe_special(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t c = x ^ (ones * ','), e = x ^ (ones * '=');
+
+	return (((x - ones * 0x21) & ~x) | ((c - ones) & ~c) | ((e - ones) & ~e)) & high;
+}
+
 static char *put_name(char *o, const char *s, size_t n, bool measurement, bool clean)
 {
 	const unsigned char stop = clean ? 3 : 1;
@@ -198,6 +207,10 @@ static char *put_name(char *o, const char *s, size_t n, bool measurement, bool c
 		n--;
 	while (i < n) {
 		size_t run = i;
+		/* eight bytes at a time while none can be special (cleaning looks at every byte) */
+		uint64_t x;
+		while (!clean && run + 8 <= n && (memcpy(&x, s + run, 8), !word_maybe_special(x)))
+			run += 8;
 		while (run < n && !(special[(unsigned char)s[run]] & stop))
 			run++;
 		memcpy(o, s + i, run - i);

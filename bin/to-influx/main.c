@@ -124,7 +124,9 @@ static int take(const char *line, size_t n, struct spool_pos after, void *arg)
 			return 1;
 		st->lp.len = 0;
 	}
-	snprintf(b->kind, sizeof b->kind, "%s", map_last_kind(st->map));
+	const char *kind = map_last_kind(st->map);
+	size_t kn = strlen(kind);
+	memcpy(b->kind, kind, kn < sizeof b->kind ? kn + 1 : sizeof b->kind);
 	b->end = after;
 	b->records++;
 	/* a batch split or retried maps its records again: count and log them once */

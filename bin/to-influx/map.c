@@ -529,7 +529,7 @@ struct jout {
 	bool	 overflow;
 };
 
-static void jput(struct jout *o, const char *s, size_t n)
+static inline void jput(struct jout *o, const char *s, size_t n)
 {
 	if (o->overflow || n > o->cap - o->len) {
 		o->overflow = true;

@@ -76,6 +76,33 @@ ok $? "InfluxDB 1.x holds every point: measurement, tags, time, fields and field
 like "$(tail -1 "$T_TMP/check1")" '^checked: 80 points, 0 differences$' "80 points checked"
 like "$(influx_query senseops 'SELECT * FROM "log_event" WHERE "source" = '"'"'qseow-qix-perf'"'"' LIMIT 1')" \
 	'"qseow-qix-perf"' "the dashboard's qix-perf query finds its rows"
+# queries as the SenseOps dashboard writes them (InfluxQL, retention policy "10d")
+dash() {	# dash DESCRIPTION QUERY REGEX
+	like "$(influx_query senseops "$2")" "$3" "dashboard: $1"
+}
+dash "warnings and errors per category" \
+	'SELECT count("message") FROM "10d"."log_event" WHERE ("qs_env" = '"'dev'"' AND ("level" = '"'WARN'"' OR "level" = '"'ERROR'"')) GROUP BY "qs_log_category"' \
+	'"qs_log_category":"reload-failed"\},"columns":\["time","count"\],"values":\[\["[^"]*",4\]\]'
+dash "unique users opening apps" \
+	'SELECT count(distinct("userFull")) FROM "user_events" WHERE "qs_env" = '"'dev'"' AND "event_action" = '"'Open connection'"'' \
+	'"values":\[\["[^"]*",4\]\]'
+dash "qix work time per app" \
+	'SELECT mean("work_time") FROM "10d"."log_event" WHERE "source" = '"'qseow-qix-perf'"' GROUP BY "app_name"' \
+	'"app_name":"Sales forecast"'
+dash "unmonitored apps (rejected, app name set)" \
+	'SELECT sum("counter") FROM "rejected_event_count" WHERE "app_name_set" = '"'true'"' AND "method" = '"'Global::OpenApp'"' GROUP BY "app_name"' \
+	'"app_name":"Budget 2025"\},"columns":\["time","sum"\],"values":\[\["[^"]*",1\]\]'
+dash "apps in memory per server" \
+	'SELECT last("in_memory_docs_count"), last("in_memory_docs_names") FROM "apps" GROUP BY "server_description"' \
+	'"server_description":"Central node".*,4,"\\"Budget 2025\\",\\"Sales basket analysis\\",\\"Sales forecast\\""'
+dash "sessions and users" 'SELECT last("total") FROM "session" GROUP BY "server_description"' '"values":\[\["[^"]*",5\]\]'
+dash "free memory" 'SELECT last("free") FROM "mem"' '"values":\[\["[^"]*",9124\]\]'
+dash "Butler SOS memory" 'SELECT last("process_memory") FROM "butlersos_memory_usage" GROUP BY "butler_sos_instance"' \
+	'"butler_sos_instance":"DEV".*120\.75'
+dash "log queue processing time" 'SELECT mean("processing_time_avg_ms") FROM "log_events_queue" WHERE "qs_env" = '"'dev'"'' \
+	'"values":\[\["[^"]*",[0-9.e-]+\]\]'
+dash "event counts per source" 'SELECT sum("counter") FROM "event_count" WHERE "qs_env" = '"'dev'"' GROUP BY "source"' \
+	'"source":"qseow-qix-perf"\},"columns":\["time","sum"\],"values":\[\["[^"]*",4\]\]'
 "$TI" -c "$CFG" "${TARGET[@]}" "${INF[@]}" <"$T_TMP/fixtures.ndjson" 2>"$T_TMP/w1b.err"
 "$TOP/tests/lp-check" influx1 "$T_TMP/w1.lp" "http://127.0.0.1:$INFLUXDB_PORT" senseops >"$T_TMP/check1b"
 ok $? "written twice: still exactly the same points (a record always gets the same timestamp)"
