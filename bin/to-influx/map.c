@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evjson.h"
 #include "jscan.h"
 #include "jsonw.h"
 #include "timefmt.h"
@@ -28,12 +29,7 @@ struct mapper {
 	uint32_t	 cap;
 	char		*arena;		/* decoded strings and built text of one record */
 	size_t		 alen, acap;
-	char		*scratch;	/* one decoded string while raw_event is written */
-	size_t		 scap;
-	char		*raw;		/* raw_event's text */
-	size_t		 rcap;
-	char		*scratch2;	/* a decoded string as JSON again */
-	size_t		 s2cap;
+	struct evjson	 ev;		/* raw_event */
 	char		 kind[65];
 	int64_t		 ts_ns;
 	/* the record's own members by name: a record is looked up thirty times */
@@ -65,9 +61,7 @@ void mapper_free(struct mapper *m)
 		return;
 	free(m->tok);
 	free(m->arena);
-	free(m->scratch);
-	free(m->raw);
-	free(m->scratch2);
+	evjson_free(&m->ev);
 	free(m);
 }
 
@@ -201,27 +195,6 @@ static bool num_get(struct mapper *m, int obj, const char *key, double *d)
 	return t >= 0 && jscan_double(&m->js, t, d) == 0 && isfinite(*d);
 }
 
-/* Digits with an optional sign and fraction, no exponent, no trailing 0 in the fraction. */
-static bool number_canonical(const char *s, size_t n)
-{
-	size_t digits = 0, i = 0;
-	bool frac = false;
-
-	if (n && s[0] == '-')
-		i++;
-	if (n == 2 && s[0] == '-' && s[1] == '0')
-		return false;
-	for (; i < n; i++) {
-		if (s[i] == '.')
-			frac = true;
-		else if (s[i] >= '0' && s[i] <= '9')
-			digits++;
-		else
-			return false;
-	}
-	return digits <= 15 && !(frac && s[n - 1] == '0');
-}
-
 /*
  * A float field: the record's own text when it already is the shortest form
  * (it nearly always is: the sources write numbers that way), else formatted.
@@ -234,7 +207,7 @@ static void float_member(struct mapper *m, struct lp_point *pt, int obj, const c
 	if (t < 0 || m->js.tok[t].type != JS_NUMBER)
 		return;
 	const struct jtok *k = &m->js.tok[t];
-	if (number_canonical(m->js.s + k->start, k->end - k->start))
+	if (json_number_canonical(m->js.s + k->start, k->end - k->start))
 		lp_floattext(pt, field, m->js.s + k->start, k->end - k->start);
 	else if (jscan_double(&m->js, t, &d) == 0)
 		lp_float(pt, field, d);
@@ -519,192 +492,18 @@ static int map_sessions(struct mapper *m, struct lp_buf *out)
 /* --- log events and QIX performance events (udp-listen, log-tail) ------------- */
 
 /*
- * A writer of canonical JSON (as JSON.stringify writes it), already escaped
- * for a line protocol string field (" and \ with a backslash): strings
- * without escapes, nearly all of them, are copied as they are.
- */
-struct jout {
-	char	*p;
-	size_t	 len, cap;
-	bool	 overflow;
-};
-
-static inline void jput(struct jout *o, const char *s, size_t n)
-{
-	if (o->overflow || n > o->cap - o->len) {
-		o->overflow = true;
-		return;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-}
-
-static void jq(struct jout *o)
-{
-	jput(o, "\\\"", 2);
-}
-
-static void jstring(struct mapper *m, struct jout *o, int t)
-{
-	const struct jtok *k = &m->js.tok[t];
-	struct jsonw w;
-
-	if (!k->esc) {	/* no escapes, so no " or \ either: as JSON.stringify writes it */
-		jq(o);
-		jput(o, m->js.s + k->start, (size_t)(k->end - k->start));
-		jq(o);
-		return;
-	}
-	const char *p;
-	long n = jscan_str(&m->js, t, &p, m->scratch, m->scap);
-	if (n < 0) {
-		o->overflow = true;
-		return;
-	}
-	jsonw_init(&w, m->scratch2, m->s2cap);
-	jsonw_strn(&w, NULL, p, (size_t)n);
-	if (w.overflow || 2 * w.len > o->cap - o->len) {
-		o->overflow = true;
-		return;
-	}
-	char *d = o->p + o->len;
-	for (size_t i = 0; i < w.len; i++) {
-		if (w.buf[i] == '"' || w.buf[i] == '\\')
-			*d++ = '\\';
-		*d++ = w.buf[i];
-	}
-	o->len = (size_t)(d - o->p);
-}
-
-static void jvalue(struct mapper *m, struct jout *o, int t, int depth)
-{
-	const struct jtok *k = &m->js.tok[t];
-
-	switch (k->type) {
-	case JS_STRING:
-		jstring(m, o, t);
-		break;
-	case JS_NUMBER: {
-		double d;
-		if (number_canonical(m->js.s + k->start, k->end - k->start)) {
-			jput(o, m->js.s + k->start, k->end - k->start);
-		} else if (jscan_double(&m->js, t, &d) == 0) {
-			char num[JSONW_NUM_MAX];
-			jput(o, num, (size_t)jsonw_format_double(num, d));
-		} else {
-			o->overflow = true;
-		}
-		break;
-	}
-	case JS_TRUE:
-		jput(o, "true", 4);
-		break;
-	case JS_FALSE:
-		jput(o, "false", 5);
-		break;
-	case JS_NULL:
-		jput(o, "null", 4);
-		break;
-	case JS_ARRAY:
-	case JS_OBJECT: {
-		bool obj = k->type == JS_OBJECT;
-		jput(o, obj ? "{" : "[", 1);
-		/* members: key, value, and the next key after the value's subtree */
-		for (uint32_t i = 0, e = (uint32_t)t + 1; i < k->size; i++) {
-			if (i)
-				jput(o, ",", 1);
-			if (obj) {
-				jstring(m, o, (int)e);
-				jput(o, ":", 1);
-				jvalue(m, o, (int)e + 1, depth + 1);
-				e = m->js.tok[e + 1].next;
-			} else {
-				jvalue(m, o, (int)e, depth + 1);
-				e = m->js.tok[e].next;
-			}
-		}
-		jput(o, obj ? "}" : "]", 1);
-		break;
-	}
-	default:
-		o->overflow = true;
-	}
-}
-
-/* Is key k (a string token) the name of one of the record's categories? */
-static bool is_category(struct mapper *m, int cat, int k)
-{
-	uint32_t e_n;
-	for (int e = elements(m, cat, &e_n); e_n; e_n--, e = after_element(m, e)) {
-		int name = get(m, e, "name");
-		struct sv a, b;
-		if (sv_tok(m, name, &a) && sv_tok(m, k, &b) && a.n == b.n && memcmp(a.p, b.p, a.n) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* kind, ts or tags: the record's envelope, not the event's own members */
-static bool envelope_key(const struct mapper *m, int k)
-{
-	const struct jtok *t = &m->js.tok[k];
-	const char *p = m->js.s + t->start;
-	uint32_t n = t->end - t->start;
-
-	return !t->esc && ((n == 2 && memcmp(p, "ts", 2) == 0) ||
-	    (n == 4 && (memcmp(p, "kind", 4) == 0 || memcmp(p, "tags", 4) == 0)));
-}
-
-/*
  * raw_event: the parsed event as JSON, as Butler SOS serialises it: the
  * record's own members in their order, then (when log events also go to
  * MQTT, whose publisher adds it to the shared object first) "tags", the
- * configured log event tags.
+ * configured log event tags. Written already escaped for line protocol.
  */
 static struct sv raw_event(struct mapper *m)
 {
-	struct jout o = { .p = m->raw, .cap = m->rcap };
-	int cat = get(m, 0, "category");
-	bool first = true;
-
-	jput(&o, "{", 1);
-	uint32_t k_n;
-	for (int k = members(m, 0, &k_n); k_n; k_n--, k = after_member(m, k)) {
-		if (envelope_key(m, k))
-			continue;
-		if (!first)
-			jput(&o, ",", 1);
-		first = false;
-		jstring(m, &o, k);
-		jput(&o, ":", 1);
-		jvalue(m, &o, k + 1, 0);
-	}
-	if (m->c.raw_event_tags) {
-		int tags = get(m, 0, "tags");
-		bool f = true;
-		if (!first)
-			jput(&o, ",", 1);
-		jq(&o);
-		jput(&o, "tags", 4);
-		jq(&o);
-		jput(&o, ":{", 2);
-		uint32_t t_n;
-		for (int k = members(m, tags, &t_n); t_n; t_n--, k = after_member(m, k)) {
-			if (is_category(m, cat, k))
-				continue;
-			if (!f)
-				jput(&o, ",", 1);
-			f = false;
-			jstring(m, &o, k);
-			jput(&o, ":", 1);
-			jvalue(m, &o, k + 1, 0);
-		}
-		jput(&o, "}", 1);
-	}
-	jput(&o, "}", 1);
-	if (o.overflow)
+	evjson_begin(&m->ev, &m->js, true);
+	evjson_event(&m->ev, m->c.raw_event_tags);
+	if (m->ev.overflow)
 		return (struct sv){ "{}", 2 };
-	return (struct sv){ o.p, o.len };
+	return (struct sv){ m->ev.p, m->ev.len };
 }
 
 /* A tag written only when its value is not empty. */
@@ -1119,28 +918,8 @@ enum map_result map_record(struct mapper *m, const char *line, size_t n, uint64_
 	}
 	m->alen = 0;
 	index_members(m);
-	if (n + 1 > m->scap) {
-		char *sc = realloc(m->scratch, n + 1);
-		if (!sc)
-			return MAP_NOMEM;
-		m->scratch = sc;
-		m->scap = n + 1;
-	}
-	if (need > m->rcap) {
-		char *r = realloc(m->raw, need);
-		if (!r)
-			return MAP_NOMEM;
-		m->raw = r;
-		m->rcap = need;
-	}
-	/* JSON again: at most \u00XX (6 bytes) per byte */
-	if (6 * n + 16 > m->s2cap) {
-		char *r = realloc(m->scratch2, 6 * n + 16);
-		if (!r)
-			return MAP_NOMEM;
-		m->scratch2 = r;
-		m->s2cap = 6 * n + 16;
-	}
+	if (evjson_reserve(&m->ev, n) != 0)
+		return MAP_NOMEM;
 	if (!sv_get(m, 0, "kind", &kind) || kind.n == 0 || kind.n >= sizeof m->kind) {
 		snprintf(why, whylen, "no kind");
 		return MAP_BAD;
