@@ -1,0 +1,492 @@
+/*
+ * to-mqtt: publishes senseops records to an MQTT broker with Butler SOS's
+ * topics and payloads, over TLS with authentication when configured.
+ *
+ * One thread, one poll loop: stdin, signals and libmosquitto's socket.
+ * Every line read goes into the queue (the spool with --spool, memory
+ * otherwise); records are taken from it in order and published; a record
+ * is acknowledged in the queue once the broker acknowledged every message
+ * made of it (QoS 1 and 2) or they were written (QoS 0). When the
+ * connection drops, everything not acknowledged is published again after
+ * reconnecting: at least once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "backoff.h"
+#include "cli.h"
+#include "conf.h"
+#include "link.h"
+#include "log.h"
+#include "msgs.h"
+#include "ndjson.h"
+#include "sig.h"
+#include "sinkq.h"
+#include "timefmt.h"
+
+#define USAGE "to-mqtt [-nqvV] [-c file] [--set key=value] [--dry-run] [--spool dir]\n" \
+	"               [--spool-max-bytes n] [--spool-drop newest|oldest] [--queue-max-bytes n]\n" \
+	"               [--password-file file] [--passphrase-file file] [--topic-template template]\n" \
+	"               [--drain-timeout ms] [--ready-fd fd]"
+
+enum {
+	OPT_DRY_RUN = CLI_OPT_TOOL,
+	OPT_SPOOL,
+	OPT_SPOOL_MAX,
+	OPT_SPOOL_DROP,
+	OPT_QUEUE_MAX,
+	OPT_PASSWORD_FILE,
+	OPT_PASSPHRASE_FILE,
+	OPT_TEMPLATE,
+	OPT_DRAIN,
+};
+
+#define READ_BURST	4096
+#define STOP_FLUSH_MS	4500
+#define MIDS		65536		/* MQTT message ids are 16 bits */
+
+/* A record whose messages are in flight, in queue order. */
+struct inrec {
+	struct spool_pos pos;
+	uint32_t	 left;		/* messages not acknowledged yet */
+};
+
+enum conn { DOWN, CONNECTING, UP };
+
+struct state {
+	struct conf	 k;
+	bool		 dry_run;
+	struct msgs	*msgs;
+	struct sinkq	*q;
+	struct ndjson_reader in;
+	bool		 in_eof;
+	/* the broker */
+	struct link	*link;
+	enum conn	 st;
+	bool		 ever_connected;
+	int64_t		 next_connect, connect_deadline;
+	struct backoff	 bo;
+	char		 last_error[256];
+	/* in flight */
+	struct inrec	*ring;
+	size_t		 cap;
+	uint64_t	 head, tail;	/* sequence numbers: ring[s % cap] for head <= s < tail */
+	uint64_t	*mid_seq;	/* message id -> record sequence + 1; 0 when free */
+	long		 inflight;
+	/* counts */
+	uint64_t	 read, records_done, published, acked, refused, unsendable, bad, off, counted;
+	uint64_t	 last_dropped;
+};
+
+static void ack_done(struct state *s)
+{
+	struct spool_pos last;
+	bool any = false;
+
+	while (s->head < s->tail && s->ring[s->head % s->cap].left == 0) {
+		last = s->ring[s->head % s->cap].pos;
+		s->head++;
+		s->records_done++;
+		any = true;
+	}
+	if (any && sinkq_ack(s->q, last) != 0)
+		log_error("cannot acknowledge in the queue: %s", strerror(errno));
+}
+
+static void on_published(void *arg, int mid, int reason)
+{
+	struct state *s = arg;
+	uint64_t seq1;
+
+	if (mid < 0 || mid >= MIDS || !(seq1 = s->mid_seq[mid]))
+		return;
+	s->mid_seq[mid] = 0;
+	uint64_t seq = seq1 - 1;
+	if (seq < s->head || seq >= s->tail)
+		return;
+	s->ring[seq % s->cap].left--;
+	s->inflight--;
+	s->acked++;
+	if (reason >= 128) {	/* MQTT 5: the broker took it and refused it */
+		s->refused++;
+		log_warn("the broker refused a message (MQTT reason %d: %s); not sent again", reason,
+		    link_reason(reason));
+	}
+	ack_done(s);
+}
+
+static void on_connected(void *arg, int rc, const char *why)
+{
+	struct state *s = arg;
+
+	if (rc == 0) {
+		s->st = UP;
+		s->ever_connected = true;
+		backoff_reset(&s->bo);
+		log_info("connected to %s:%d as %s (MQTT %s, QoS %d)", s->k.link.host, s->k.link.port,
+		    s->k.link.client_id, s->k.link.protocol == 5 ? "5" : "3.1.1", s->k.qos);
+		return;
+	}
+	/* refused credentials at the start are a configuration error, not an outage */
+	bool auth = rc == 4 || rc == 5 || rc == 134 || rc == 135 || rc == 140;
+	if (auth && !s->ever_connected)
+		die(EX_NOPERM, "the broker %s:%d refused the connection: %s%s%s", s->k.link.host, s->k.link.port, why,
+		    s->k.password_from[0] ? " (password from " : "", s->k.password_from[0] ? s->k.password_from : "");
+	snprintf(s->last_error, sizeof s->last_error, "refused: %s", why);
+	s->st = DOWN;	/* the loop notices and reconnects */
+}
+
+/* Throws the connection away; what was in flight goes back to the queue. */
+static void drop(struct state *s, const char *why)
+{
+	int64_t delay = backoff_next(&s->bo);
+
+	if (s->link)
+		log_warn("MQTT broker %s:%d: %s; reconnecting in %lld ms%s", s->k.link.host, s->k.link.port, why,
+		    (long long)delay, sinkq_durable(s->q) ? ", records kept in the spool" : "");
+	link_free(s->link);
+	s->link = NULL;
+	s->st = DOWN;
+	s->next_connect = time_mono_ms() + delay;
+	memset(s->mid_seq, 0, MIDS * sizeof *s->mid_seq);
+	s->head = s->tail = 0;
+	s->inflight = 0;
+	sinkq_rewind(s->q);
+}
+
+static void connect_now(struct state *s, int64_t now)
+{
+	char err[512];
+	const struct link_events ev = { .connected = on_connected, .published = on_published, .arg = s };
+
+	if (!(s->link = link_new(&s->k.link, &ev, err, sizeof err)))
+		die(EX_CONFIG, "%s", err);
+	if (link_connect(s->link, err, sizeof err) != 0) {
+		drop(s, err);
+		return;
+	}
+	s->st = CONNECTING;
+	s->connect_deadline = now + s->k.connect_ms;
+}
+
+/* The peek callback: one queued record, published. */
+static int publish_one(const char *line, size_t n, struct spool_pos after, void *arg)
+{
+	struct state *s = arg;
+	char why[256];
+	enum msgs_result r = msgs_build(s->msgs, line, n, why, sizeof why);
+	size_t count = r == MSGS_OK ? msgs_count(s->msgs) : 0;
+
+	if (r == MSGS_NOMEM)
+		return 1;
+	if (!s->dry_run && count && s->inflight > 0 && s->inflight + (long)count > s->k.window)
+		return 1;	/* the window is full: it comes again */
+	if (after.n > s->counted) {
+		s->counted = after.n;
+		if (r == MSGS_BAD) {
+			s->bad++;
+			log_warn("skipped a bad record: %s", why);
+		} else if (r == MSGS_OFF) {
+			s->off++;
+		}
+	}
+	if (s->dry_run) {
+		for (size_t i = 0; i < count; i++) {
+			const struct msg *m = msgs_get(s->msgs, i);
+			/* one line per message: topic, a tab, the payload as a JSON string */
+			printf("%s\t", m->topic);
+			putchar('"');
+			for (size_t j = 0; j < m->len; j++) {
+				unsigned char c = (unsigned char)m->payload[j];
+				if (c == '"' || c == '\\')
+					printf("\\%c", c);
+				else if (c < 0x20)
+					printf("\\u%04x", c);
+				else
+					putchar(c);
+			}
+			printf("\"\n");
+		}
+		s->published += count;
+		s->records_done++;
+		return sinkq_ack(s->q, after) ? -1 : 0;
+	}
+	uint64_t seq = s->tail++;
+	struct inrec *rec = &s->ring[seq % s->cap];
+	rec->pos = after;
+	rec->left = 0;
+	for (size_t i = 0; i < count; i++) {
+		const struct msg *m = msgs_get(s->msgs, i);
+		int mid = 0;
+		int rc = link_publish(s->link, m->topic, m->payload, m->len, s->k.qos, s->k.retain[m->cls], &mid,
+		    why, sizeof why);
+		if (rc < 0) {
+			snprintf(s->last_error, sizeof s->last_error, "%s", why);
+			return 1;	/* the loop drops the connection */
+		}
+		if (rc > 0) {
+			s->unsendable++;
+			log_warn("a message to %s cannot be sent: %s; skipped", m->topic, why);
+			continue;
+		}
+		s->mid_seq[mid & (MIDS - 1)] = seq + 1;
+		rec->left++;
+		s->inflight++;
+		s->published++;
+	}
+	ack_done(s);
+	return 0;
+}
+
+static void publish_more(struct state *s)
+{
+	while ((s->dry_run || (s->st == UP && s->inflight < s->k.window && s->tail - s->head < s->cap)) &&
+	    !s->last_error[0]) {
+		int r = sinkq_peek(s->q, 1, SIZE_MAX, publish_one, s);
+		if (r < 0)
+			log_error("cannot read the spool: %s", strerror(errno));
+		if (r <= 0)
+			return;
+	}
+}
+
+static void read_input(struct state *s)
+{
+	char *line;
+	size_t n;
+
+	for (int i = 0; i < READ_BURST; i++) {
+		int r = ndjson_read_line(&s->in, &line, &n);
+		if (r == NDJSON_AGAIN)
+			return;
+		if (r == NDJSON_EOF || r == NDJSON_ERR) {
+			if (r == NDJSON_ERR)
+				log_error("stdin: %s", strerror(errno));
+			s->in_eof = true;
+			return;
+		}
+		s->read++;
+		if (sinkq_append(s->q, line, n) == SPOOL_ERR)
+			log_error("cannot queue a record: %s", strerror(errno));
+	}
+}
+
+static int run(struct state *s, int64_t drain_ms)
+{
+	int64_t deadline = 0, last_misc = 0;
+
+	for (;;) {
+		int64_t now = time_mono_ms();
+		uint64_t pending, pb, dr, db;
+		bool stopping = sig_stopping();
+
+		if (sig_read() == SIG_STOP || stopping) {
+			if (!deadline) {
+				deadline = now + STOP_FLUSH_MS;
+				log_info("stopping: publishing for at most %d ms", STOP_FLUSH_MS);
+			}
+			stopping = true;
+		}
+		if (!stopping && !s->in_eof)
+			read_input(s);
+		if (s->in_eof && !deadline && !stopping)
+			deadline = now + drain_ms;
+		bool draining = s->in_eof || stopping;
+
+		if (!s->dry_run) {
+			if (s->st == DOWN && s->link) {	/* refused: throw it away */
+				char why[300];
+				snprintf(why, sizeof why, "%s", s->last_error[0] ? s->last_error : "refused");
+				s->last_error[0] = '\0';
+				drop(s, why);
+			}
+			if (s->st == CONNECTING && now >= s->connect_deadline)
+				drop(s, "connect timed out");
+			if (!s->link && now >= s->next_connect)
+				connect_now(s, now);
+		}
+		publish_more(s);
+		if (s->last_error[0] && s->link) {
+			char why[300];
+			snprintf(why, sizeof why, "%s", s->last_error);
+			s->last_error[0] = '\0';
+			drop(s, why);
+		}
+		sinkq_stats(s->q, &pending, &pb, &dr, &db);
+		if (dr > s->last_dropped) {
+			log_warn("queue full: %" PRIu64 " records dropped so far (%" PRIu64 " bytes)", dr, db);
+			s->last_dropped = dr;
+		}
+		if (draining && pending == 0)
+			return EX_OK;
+		if (draining && now >= deadline) {
+			log_warn("%" PRIu64 " records not published yet%s", pending,
+			    sinkq_durable(s->q) ? ": they stay in the spool for the next start" : " are lost");
+			return sinkq_durable(s->q) ? EX_OK : EX_TEMPFAIL;
+		}
+
+		struct pollfd p[3];
+		int np = 0, lfd = s->link ? link_fd(s->link) : -1;
+		p[np++] = (struct pollfd){ .fd = sig_fd(), .events = POLLIN };
+		int in_i = -1, l_i = -1;
+		if (!stopping && !s->in_eof) {
+			in_i = np;
+			p[np++] = (struct pollfd){ .fd = s->in.fd, .events = POLLIN };
+		}
+		if (lfd >= 0) {
+			l_i = np;
+			p[np++] = (struct pollfd){ .fd = lfd, .events = (short)(POLLIN | (link_want_write(s->link) ? POLLOUT : 0)) };
+		}
+		int64_t t = 1000;
+		if (!s->link && !s->dry_run)
+			t = s->next_connect - now;
+		if (s->dry_run && pending)
+			t = 0;
+		if (t < 0)
+			t = 0;
+		if (t > 1000)
+			t = 1000;
+		(void)in_i;
+		if (poll(p, (nfds_t)np, (int)t) < 0 && errno != EINTR)
+			die(EX_OSERR, "poll: %s", strerror(errno));
+		if (s->link && l_i >= 0) {
+			char why[300];
+			bool rd = p[l_i].revents & (POLLIN | POLLHUP | POLLERR), wr = p[l_i].revents & POLLOUT;
+			now = time_mono_ms();
+			if (rd || wr || now - last_misc >= 1000) {
+				last_misc = now;
+				if (link_io(s->link, rd, wr, why, sizeof why) != 0)
+					drop(s, s->last_error[0] ? s->last_error : why);
+			}
+		}
+	}
+}
+
+static size_t size_arg(const struct cli *cli, const char *opt, const char *arg)
+{
+	return (size_t)cli_int(cli, opt, arg, 1024 * 1024, 1LL << 40);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "spool", required_argument, NULL, OPT_SPOOL },
+		{ "spool-max-bytes", required_argument, NULL, OPT_SPOOL_MAX },
+		{ "spool-drop", required_argument, NULL, OPT_SPOOL_DROP },
+		{ "queue-max-bytes", required_argument, NULL, OPT_QUEUE_MAX },
+		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+		{ "passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE },
+		{ "topic-template", required_argument, NULL, OPT_TEMPLATE },
+		{ "drain-timeout", required_argument, NULL, OPT_DRAIN },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli;
+	struct state s = { 0 };
+	struct spool_opts so = { 0 };
+	const char *spool = NULL, *password_file = NULL, *passphrase_file = NULL, *tmpl = NULL;
+	size_t spool_max = 0, queue_max = 0;
+	int64_t drain_ms = 10000;
+	char err[600];
+	struct cfg *c;
+	int opt;
+
+	cli_init(&cli, "to-mqtt", USAGE);
+	while ((opt = cli_next(&cli, argc, argv, longopts)) != -1) {
+		switch (opt) {
+		case OPT_DRY_RUN:
+			s.dry_run = true;
+			break;
+		case OPT_SPOOL:
+			spool = optarg;
+			break;
+		case OPT_SPOOL_MAX:
+			spool_max = size_arg(&cli, "--spool-max-bytes", optarg);
+			break;
+		case OPT_SPOOL_DROP:
+			if (strcmp(optarg, "newest") == 0)
+				so.drop = SPOOL_DROP_NEWEST;
+			else if (strcmp(optarg, "oldest") == 0)
+				so.drop = SPOOL_DROP_OLDEST;
+			else
+				cli_usage_error(&cli, "--spool-drop: \"%s\" is not newest or oldest", optarg);
+			break;
+		case OPT_QUEUE_MAX:
+			queue_max = size_arg(&cli, "--queue-max-bytes", optarg);
+			break;
+		case OPT_PASSWORD_FILE:
+			password_file = optarg;
+			break;
+		case OPT_PASSPHRASE_FILE:
+			passphrase_file = optarg;
+			break;
+		case OPT_TEMPLATE:
+			tmpl = optarg;
+			break;
+		case OPT_DRAIN:
+			drain_ms = cli_int(&cli, "--drain-timeout", optarg, 0, 86400000);
+			break;
+		default:
+			cli_usage_error(&cli, "unknown option");
+		}
+	}
+	cli_no_operands(&cli, argc, argv);
+	c = cli_load_config(&cli);
+	cli_config_done(&cli, c, conf_load(c, &s.k, password_file, passphrase_file, tmpl));
+	if (!s.k.enable && !s.dry_run)
+		die(EX_CONFIG, "%s: Butler-SOS.mqttConfig.enable is false: nothing to do", cfg_path(c));
+	if (!s.dry_run) {
+		if (!s.k.link.tls && !s.k.link.username)
+			log_warn("MQTT to %s:%d without TLS and without credentials: anyone on the network can read and "
+			    "publish; set mqttConfig.tls and mqttConfig.username", s.k.link.host, s.k.link.port);
+		else if (!s.k.link.tls)
+			log_warn("MQTT to %s:%d without TLS: the password and the data cross the network in clear",
+			    s.k.link.host, s.k.link.port);
+		else if (!s.k.link.verify)
+			log_warn("mqttConfig.tls.rejectUnauthorized is false: the broker's certificate is NOT verified");
+	}
+
+	so.max_bytes = spool ? spool_max : queue_max;
+	if (!(s.q = sinkq_open(spool, &so, err, sizeof err)))
+		die(spool ? EX_CANTCREAT : EX_OSERR, "%s", err);
+	s.cap = (size_t)s.k.window + 1;
+	if (!(s.msgs = msgs_new(&s.k.msgs)) || !(s.ring = calloc(s.cap, sizeof *s.ring)) ||
+	    !(s.mid_seq = calloc(MIDS, sizeof *s.mid_seq)) || ndjson_reader_init(&s.in, STDIN_FILENO, 0, "stdin") != 0)
+		die(EX_OSERR, "out of memory");
+	int fl = fcntl(STDIN_FILENO, F_GETFL);
+	if (fl < 0 || fcntl(STDIN_FILENO, F_SETFL, fl | O_NONBLOCK) < 0)
+		die(EX_OSERR, "stdin: %s", strerror(errno));
+	backoff_init(&s.bo, 500, 30000);
+	link_lib_init();
+	cli_running(&cli);
+	log_info("publishing to %s:%d%s, %s queue", s.k.link.host, s.k.link.port,
+	    s.dry_run ? " (dry run: to stdout)" : "", spool ? "spool" : "memory");
+
+	int rc = run(&s, drain_ms);
+
+	uint64_t pending, pb, dr, db;
+	sinkq_stats(s.q, &pending, &pb, &dr, &db);
+	log_info("read %" PRIu64 " records; published %" PRIu64 " messages of %" PRIu64 " records, %" PRIu64
+	    " acknowledged; refused by the broker %" PRIu64 ", unsendable %" PRIu64 ", bad %" PRIu64
+	    ", not published by configuration %" PRIu64 ", dropped %" PRIu64 ", pending %" PRIu64,
+	    s.read, s.published, s.records_done, s.acked, s.refused, s.unsendable, s.bad, s.off, dr, pending);
+	fflush(stdout);
+	link_free(s.link);
+	link_lib_cleanup();
+	sinkq_close(s.q);
+	msgs_free(s.msgs);
+	free(s.ring);
+	free(s.mid_seq);
+	ndjson_reader_free(&s.in);
+	conf_free(&s.k);
+	cfg_free(c);
+	return rc;
+}
