@@ -157,17 +157,32 @@ need() {	# need CMD...: skip the whole test when a program is missing
 # Each start_* sets <NAME>_PORT and <NAME>_PID and returns non-zero when the
 # server did not come up.
 
-start_mosquitto() {
+start_mosquitto() {	# MOSQUITTO_CONF: lines for the listener (default: anonymous); MOSQUITTO_PERSIST=1: keep sessions
 	need mosquitto
 	MOSQUITTO_PORT=$(free_port)
 	local d=$T_TMP/mosquitto
 	mkdir -p "$d"
-	cat >"$d/mosquitto.conf" <<-CONF
-	listener $MOSQUITTO_PORT 127.0.0.1
-	allow_anonymous true
-	persistence false
-	CONF
+	{
+		# as root it would switch to the mosquitto user, who cannot read the test's key files
+		[ "$(id -u)" -eq 0 ] && echo "user root"
+		echo "per_listener_settings true"
+		echo "listener $MOSQUITTO_PORT 127.0.0.1"
+		printf '%s\n' "${MOSQUITTO_CONF:-allow_anonymous true}"
+		if [ -n "${MOSQUITTO_PERSIST:-}" ]; then
+			echo "persistence true"
+			echo "persistence_location $d/"
+			echo "autosave_interval 1"
+		else
+			echo "persistence false"
+		fi
+	} >"$d/mosquitto.conf"
 	start_bg mosquitto mosquitto -c "$d/mosquitto.conf"
+	MOSQUITTO_PID=$BG_PID
+	wait_port "$MOSQUITTO_PORT"
+}
+
+restart_mosquitto() {	# after stop_bg $MOSQUITTO_PID: the same configuration, port and sessions
+	start_bg mosquitto mosquitto -c "$T_TMP/mosquitto/mosquitto.conf"
 	MOSQUITTO_PID=$BG_PID
 	wait_port "$MOSQUITTO_PORT"
 }

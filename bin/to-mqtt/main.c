@@ -71,6 +71,7 @@ struct state {
 	struct link	*link;
 	enum conn	 st;
 	bool		 ever_connected;
+	bool		 tried;		/* the first connection attempt has ended one way or the other */
 	int64_t		 next_connect, connect_deadline;
 	struct backoff	 bo;
 	char		 last_error[256];
@@ -126,6 +127,7 @@ static void on_connected(void *arg, int rc, const char *why)
 {
 	struct state *s = arg;
 
+	s->tried = true;
 	if (rc == 0) {
 		s->st = UP;
 		s->ever_connected = true;
@@ -137,8 +139,8 @@ static void on_connected(void *arg, int rc, const char *why)
 	/* refused credentials at the start are a configuration error, not an outage */
 	bool auth = rc == 4 || rc == 5 || rc == 134 || rc == 135 || rc == 140;
 	if (auth && !s->ever_connected)
-		die(EX_NOPERM, "the broker %s:%d refused the connection: %s%s%s", s->k.link.host, s->k.link.port, why,
-		    s->k.password_from[0] ? " (password from " : "", s->k.password_from[0] ? s->k.password_from : "");
+		die(EX_NOPERM, "the broker %s:%d refused the connection: %s%s%s%s", s->k.link.host, s->k.link.port, why,
+		    s->k.password_from[0] ? " (password from " : "", s->k.password_from, s->k.password_from[0] ? ")" : "");
 	snprintf(s->last_error, sizeof s->last_error, "refused: %s", why);
 	s->st = DOWN;	/* the loop notices and reconnects */
 }
@@ -148,6 +150,7 @@ static void drop(struct state *s, const char *why)
 {
 	int64_t delay = backoff_next(&s->bo);
 
+	s->tried = true;
 	if (s->link)
 		log_warn("MQTT broker %s:%d: %s; reconnecting in %lld ms%s", s->k.link.host, s->k.link.port, why,
 		    (long long)delay, sinkq_durable(s->q) ? ", records kept in the spool" : "");
@@ -324,7 +327,8 @@ static int run(struct state *s, int64_t drain_ms)
 			log_warn("queue full: %" PRIu64 " records dropped so far (%" PRIu64 " bytes)", dr, db);
 			s->last_dropped = dr;
 		}
-		if (draining && pending == 0)
+		/* even without input: the credentials are checked once before leaving */
+		if (draining && pending == 0 && (s->dry_run || s->tried))
 			return EX_OK;
 		if (draining && now >= deadline) {
 			log_warn("%" PRIu64 " records not published yet%s", pending,
