@@ -84,6 +84,9 @@ struct state {
 	/* counts */
 	uint64_t	 read, records_done, published, acked, refused, unsendable, bad, off, counted;
 	uint64_t	 last_dropped;
+	struct spool_pos poison;	/* the oldest record in flight at the last lost connection */
+	int		 poison_drops;
+	uint64_t	 poisoned;
 };
 
 static void ack_done(struct state *s)
@@ -97,8 +100,11 @@ static void ack_done(struct state *s)
 		s->records_done++;
 		any = true;
 	}
-	if (any && sinkq_ack(s->q, last) != 0)
-		log_error("cannot acknowledge in the queue: %s", strerror(errno));
+	if (any) {
+		s->poison_drops = 0;
+		if (sinkq_ack(s->q, last) != 0)
+			log_error("cannot acknowledge in the queue: %s", strerror(errno));
+	}
 }
 
 static void on_published(void *arg, int mid, int reason)
@@ -146,11 +152,43 @@ static void on_connected(void *arg, int rc, const char *why)
 }
 
 /* Throws the connection away; what was in flight goes back to the queue. */
+/*
+ * A record the broker drops the connection over (a packet over its limit
+ * with MQTT 3.1.1, where it cannot say so otherwise) would come first
+ * again after every reconnect and stop the stream: after POISON_DROPS
+ * connections lost in a row while it was the oldest in flight, it is
+ * given up, counted and logged.
+ */
+#define POISON_DROPS 5
+
+static void poison_check(struct state *s)
+{
+	if (s->head >= s->tail) {
+		s->poison_drops = 0;
+		return;
+	}
+	struct spool_pos oldest = s->ring[s->head % s->cap].pos;
+	if (s->poison_drops && oldest.seg == s->poison.seg && oldest.off == s->poison.off) {
+		if (++s->poison_drops >= POISON_DROPS) {
+			log_error("the broker dropped the connection %d times with the same record first in flight; "
+			    "giving that record up", POISON_DROPS);
+			s->poisoned++;
+			s->poison_drops = 0;
+			if (sinkq_ack(s->q, oldest) != 0)
+				log_error("cannot acknowledge in the queue: %s", strerror(errno));
+		}
+		return;
+	}
+	s->poison = oldest;
+	s->poison_drops = 1;
+}
+
 static void drop(struct state *s, const char *why)
 {
 	int64_t delay = backoff_next(&s->bo);
 
 	s->tried = true;
+	poison_check(s);
 	if (s->link)
 		log_warn("MQTT broker %s:%d: %s; reconnecting in %lld ms%s", s->k.link.host, s->k.link.port, why,
 		    (long long)delay, sinkq_durable(s->q) ? ", records kept in the spool" : "");
@@ -479,9 +517,9 @@ int main(int argc, char **argv)
 	uint64_t pending, pb, dr, db;
 	sinkq_stats(s.q, &pending, &pb, &dr, &db);
 	log_info("read %" PRIu64 " records; published %" PRIu64 " messages of %" PRIu64 " records, %" PRIu64
-	    " acknowledged; refused by the broker %" PRIu64 ", unsendable %" PRIu64 ", bad %" PRIu64
+	    " acknowledged; refused by the broker %" PRIu64 ", unsendable %" PRIu64 ", given up %" PRIu64 ", bad %" PRIu64
 	    ", not published by configuration %" PRIu64 ", dropped %" PRIu64 ", pending %" PRIu64,
-	    s.read, s.published, s.records_done, s.acked, s.refused, s.unsendable, s.bad, s.off, dr, pending);
+	    s.read, s.published, s.records_done, s.acked, s.refused, s.unsendable, s.poisoned, s.bad, s.off, dr, pending);
 	fflush(stdout);
 	link_free(s.link);
 	link_lib_cleanup();

@@ -183,4 +183,158 @@ is "$(grep -c '"topic":"qliksense/userevent' "$T_TMP/acl.sub")" 0 "ACL: nothing 
 stop_bg "$SUB_PID"
 SUB_AUTH=()
 
+# --- no message lost: a broker restart and a kill -9 in the middle, QoS 1 -----------------
+# gen N [DELAY_S]: N event_count records, counter 1..N
+gen() {
+	perl -e '$| = 1; my ($n, $d) = @ARGV;
+		for my $i (1 .. $n) {
+			print "{\"kind\":\"event_count\",\"ts\":\"2026-01-01T00:00:00.000Z\",\"tags\":{},\"event_type\":\"log\",\"source\":\"s\",\"host\":\"h\",\"subsystem\":\"x\",\"counter\":$i}\n";
+			select(undef, undef, undef, $d) if $d;
+		}' "$@"
+}
+# seqsub NAME: a persistent QoS 1 subscriber to seq/#, payloads one per line in $T_TMP/NAME.seq
+seqsub() {
+	mosquitto_sub -h 127.0.0.1 -p "$MOSQUITTO_PORT" -t 'seq/#' -q 1 -c -i "$1" -F '%p' >>"$T_TMP/$1.seq" 2>/dev/null &
+	SUB_PID=$!
+	T_PIDS+=("$SUB_PID")
+	sleep 0.5
+}
+# distinct NAME N: waits (20 s at most) for N distinct counters; prints "distinct total"
+distinct() {
+	local i d=0
+	for i in $(seq 200); do
+		d=$(grep -o '"counter":[0-9]*' "$T_TMP/$1.seq" | sort -u | wc -l)
+		[ "$d" -ge "$2" ] && break
+		sleep 0.1
+	done
+	echo "$d $(wc -l <"$T_TMP/$1.seq")"
+}
+stop_bg "$MOSQUITTO_PID"
+MOSQUITTO_PERSIST=1 start_mosquitto
+ok $? "mosquitto with persistent sessions started"
+SEQ=(--set Butler-SOS.mqttConfig.brokerHost=127.0.0.1 --set "Butler-SOS.mqttConfig.brokerPort=$MOSQUITTO_PORT"
+	--topic-template 'seq/{kind}')
+seqsub restart
+gen 2000 0.002 | "$TM" -c "$CFG" "${SEQ[@]}" --drain-timeout 60000 2>"$T_TMP/restart.err" &
+TM_PID=$!
+T_PIDS+=("$TM_PID")
+sleep 1.5
+stop_bg "$MOSQUITTO_PID"
+sleep 2
+restart_mosquitto
+ok $? "broker restarted on the same port and sessions"
+# the same subscriber again (its session kept what arrived meanwhile)
+stop_bg "$SUB_PID"
+seqsub restart
+wait "$TM_PID"
+is $? 0 "broker restart: to-mqtt exits 0 once everything is acknowledged"
+like "$(cat "$T_TMP/restart.err")" 'reconnecting in' "broker restart: reconnected"
+read -r d total <<<"$(distinct restart 2000)"
+is "$d" 2000 "broker restart: every one of 2000 numbered records arrived ($total messages, duplicates allowed)"
+stop_bg "$SUB_PID"
+
+# kill -9 while the broker is down: the spool has the records
+gen 500 >"$T_TMP/k1.ndjson"
+stop_bg "$MOSQUITTO_PID"
+"$TM" -c "$CFG" "${SEQ[@]}" --spool "$T_TMP/spool1" --drain-timeout 60000 <"$T_TMP/k1.ndjson" 2>"$T_TMP/k1.err" &
+TM_PID=$!
+T_PIDS+=("$TM_PID")
+for _ in $(seq 100); do
+	[ "$(cat "$T_TMP"/spool1/seg-*.ndjson 2>/dev/null | wc -l)" -eq 500 ] && break
+	sleep 0.1
+done
+is "$(cat "$T_TMP"/spool1/seg-*.ndjson | wc -l)" 500 "broker down: 500 records in the spool"
+kill -9 "$TM_PID"
+wait "$TM_PID" 2>/dev/null
+restart_mosquitto
+seqsub kill1
+"$TM" -c "$CFG" "${SEQ[@]}" --spool "$T_TMP/spool1" </dev/null 2>"$T_TMP/k1b.err"
+is $? 0 "restarted on the spool alone: exit 0"
+read -r d total <<<"$(distinct kill1 500)"
+is "$d" 500 "kill -9: the spool delivered all 500 records"
+stop_bg "$SUB_PID"
+
+# kill -9 in the middle of publishing; the restart reads the whole input again
+gen 3000 >"$T_TMP/k2.ndjson"
+seqsub kill2
+perl -pe 'select(undef, undef, undef, 0.0005)' "$T_TMP/k2.ndjson" | "$TM" -c "$CFG" "${SEQ[@]}" --spool "$T_TMP/spool2" \
+	2>"$T_TMP/k2.err" &
+TM_PID=$!
+T_PIDS+=("$TM_PID")
+sleep 1
+kill -9 "$TM_PID"
+wait "$TM_PID" 2>/dev/null
+"$TM" -c "$CFG" "${SEQ[@]}" --spool "$T_TMP/spool2" <"$T_TMP/k2.ndjson" 2>"$T_TMP/k2b.err"
+is $? 0 "restarted with the same spool and input: exit 0"
+read -r d total <<<"$(distinct kill2 3000)"
+is "$d" 3000 "kill -9 mid-stream: all 3000 records arrived (at least once: $total messages)"
+stop_bg "$SUB_PID"
+
+# SIGTERM: stops reading, publishes what it read, exits in time
+seqsub term
+gen 100000 0.0002 | "$TM" -c "$CFG" "${SEQ[@]}" 2>"$T_TMP/term.err" &
+TM_PID=$!
+T_PIDS+=("$TM_PID")
+sleep 1.5
+t0=$(date +%s%N)
+kill -TERM "$TM_PID"
+wait "$TM_PID"
+is $? 0 "SIGTERM: exit 0"
+ok "$([ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 5000 ]; echo $?)" "SIGTERM: gone within 5 s"
+read_n=$(sed -n 's/.*msg="read \([0-9]*\) records.*/\1/p' "$T_TMP/term.err")
+like "$(cat "$T_TMP/term.err")" 'pending 0"' "SIGTERM: nothing left unpublished"
+read -r d total <<<"$(distinct term "$read_n")"
+is "$d" "$read_n" "SIGTERM: every record read ($read_n) arrived"
+stop_bg "$SUB_PID"
+
+# --- bad input and oversized messages ---------------------------------------------------------
+stop_bg "$MOSQUITTO_PID"
+MOSQUITTO_CONF="allow_anonymous true
+max_packet_size 4096" start_mosquitto
+ok $? "mosquitto with a 4 kB packet limit started"
+{
+	printf '%s\n' 'not json' '[1,2]' '{"kind":"log_event"}' '{"kind":"nosuchkind","ts":"2026-01-01T00:00:00.000Z","tags":{"host":"h1"}}'
+	printf '{"kind":"log_event","ts":"2026-01-01T00:00:00.000Z","tags":{},"source":"qseow-proxy","log_row":1,"level":"WARN","host":"h","subsystem":"A.B","message":"%s"}\n' "$(head -c 9000 /dev/zero | tr '\0' 'x')"
+	printf '{"kind":"log_event","ts":"2026-01-01T00:00:00.000Z","tags":{},"source":"qseow-proxy","log_row":2,"level":"WARN","host":"h","subsystem":"Sys+#.Eng","message":"small \\"quoted\\" \\u00e9"}\n'
+	printf '{"kind":"health","ts":"2026-01-01T00:00:00.000Z","tags":{}}\n'
+	printf '{"kind":"log_event","ts":"2026-01-01T00:00:00.006Z","tags":{},"message":"nul \0 byte"}\n'
+	printf '{"kind":"log_event","ts":"2026-01-01T00:00:00.007Z","tags":{},"message":"bad \xff utf8"}\n'
+} >"$T_TMP/bad.ndjson"
+SUB_AUTH=()
+sub bad
+"$TM" -c "$CFG" --set Butler-SOS.mqttConfig.brokerHost=127.0.0.1 --set "Butler-SOS.mqttConfig.brokerPort=$MOSQUITTO_PORT" \
+	--set Butler-SOS.mqttConfig.protocolVersion=5 <"$T_TMP/bad.ndjson" 2>"$T_TMP/bad.err"
+is $? 0 "bad input: exit 0, the stream goes on"
+like "$(cat "$T_TMP/bad.err")" 'a message to qliksense/logevent cannot be sent: [0-9]+ bytes is more than the broker takes' \
+	"an oversized message: reported with the broker's limit"
+like "$(cat "$T_TMP/bad.err")" 'msg="read 7 records; published 3 messages of 7 records, 3 acknowledged; refused by the broker 0, unsendable 2, given up 0, bad 4,' \
+	"counted: 2 unsendable, 4 bad records; NUL and bad UTF-8 lines never reach the queue"
+is "$(received bad '"topic":"senseops/nosuchkind/h1"' 1)" 1 "an unknown kind is published on the template topic"
+is "$(received bad '"topic":"qliksense/logevent' 2)" 2 "the small log event arrives on both topics"
+like "$(cat "$T_TMP/bad.sub")" '"topic":"qliksense/logevent/sys__/eng"' "wildcards in a subsystem never reach a topic"
+like "$(cat "$T_TMP/bad.sub")" 'small \\\\\\"quoted\\\\\\" é' "escapes and UTF-8 in payloads"
+stop_bg "$SUB_PID"
+
+# --- configuration and usage errors -------------------------------------------------------
+run "$TM" -c "$CFG" --set Butler-SOS.mqttConfig.enable=false
+is "$RC" 78 "mqttConfig.enable false: exit 78"
+like "$ERR" 'mqttConfig.enable is false' "...and says why"
+run "$TM" -c "$CFG" --set Butler-SOS.mqttConfig.protocolVersion=6
+is "$RC" 78 "protocolVersion 6: exit 78"
+run "$TM" -c "$CFG" --set Butler-SOS.mqttConfig.qos=3
+is "$RC" 78 "qos 3: exit 78"
+run "$TM" -c "$CFG" --set "Butler-SOS.logEvents.sendToMQTT.baseTopic=a/+/b"
+is "$RC" 78 "a wildcard in a topic to publish to: exit 78"
+printf 'Butler-SOS:\n  mqttConfig:\n    password: hunter2\n' >"$T_TMP/pw.yaml"
+run "$TM" -c "$T_TMP/pw.yaml"
+is "$RC" 78 "a password without a username: exit 78"
+run "$TM" -c "$T_TMP/pw.yaml" --print-config
+ok "$(printf '%s' "$OUT$ERR" | grep -c hunter2)" "--print-config hides the password"
+run "$TM" -c "$CFG" --set Butler-SOS.mqttConfig.password=hunter2
+is "$RC" 64 "a password on the command line is refused"
+run "$TM" -c "$CFG" --dry-run --spool /proc/senseops-no-such-dir/x
+is "$RC" 73 "a spool that cannot be created: exit 73"
+run "$TM" --no-such-option
+is "$RC" 64 "unknown option: exit 64"
+
 done_testing
