@@ -84,27 +84,42 @@ struct state {
 	/* counts */
 	uint64_t	 read, records_done, published, acked, refused, unsendable, bad, off, counted;
 	uint64_t	 last_dropped;
+	struct spool_pos ack_pos;	/* everything up to here is done */
+	bool		 ack_dirty;
+	int64_t		 last_ack;
 	struct spool_pos poison;	/* the oldest record in flight at the last lost connection */
 	int		 poison_drops;
 	uint64_t	 poisoned;
 };
 
+/* Records at the head whose messages are all acknowledged are done; the queue learns it in flush_ack. */
 static void ack_done(struct state *s)
 {
-	struct spool_pos last;
-	bool any = false;
-
 	while (s->head < s->tail && s->ring[s->head % s->cap].left == 0) {
-		last = s->ring[s->head % s->cap].pos;
+		s->ack_pos = s->ring[s->head % s->cap].pos;
+		s->ack_dirty = true;
 		s->head++;
 		s->records_done++;
-		any = true;
-	}
-	if (any) {
 		s->poison_drops = 0;
-		if (sinkq_ack(s->q, last) != 0)
-			log_error("cannot acknowledge in the queue: %s", strerror(errno));
 	}
+}
+
+/*
+ * Tells the queue what is done. Never from inside a peek, and for a spool
+ * (an fsync'd file each time) at most every ACK_EVERY_MS unless forced.
+ */
+#define ACK_EVERY_MS 100
+
+static void flush_ack(struct state *s, bool force)
+{
+	int64_t now = time_mono_ms();
+
+	if (!s->ack_dirty || (!force && sinkq_durable(s->q) && now - s->last_ack < ACK_EVERY_MS))
+		return;
+	if (sinkq_ack(s->q, s->ack_pos) != 0)
+		log_error("cannot acknowledge in the queue: %s", strerror(errno));
+	s->ack_dirty = false;
+	s->last_ack = now;
 }
 
 static void on_published(void *arg, int mid, int reason)
@@ -174,8 +189,9 @@ static void poison_check(struct state *s)
 			    "giving that record up", POISON_DROPS);
 			s->poisoned++;
 			s->poison_drops = 0;
-			if (sinkq_ack(s->q, oldest) != 0)
-				log_error("cannot acknowledge in the queue: %s", strerror(errno));
+			s->ack_pos = oldest;
+			s->ack_dirty = true;
+			flush_ack(s, true);
 		}
 		return;
 	}
@@ -192,6 +208,7 @@ static void drop(struct state *s, const char *why)
 	if (s->link)
 		log_warn("MQTT broker %s:%d: %s; reconnecting in %lld ms%s", s->k.link.host, s->k.link.port, why,
 		    (long long)delay, sinkq_durable(s->q) ? ", records kept in the spool" : "");
+	flush_ack(s, true);
 	link_free(s->link);
 	s->link = NULL;
 	s->st = DOWN;
@@ -257,7 +274,9 @@ static int publish_one(const char *line, size_t n, struct spool_pos after, void 
 		}
 		s->published += count;
 		s->records_done++;
-		return sinkq_ack(s->q, after) ? -1 : 0;
+		s->ack_pos = after;
+		s->ack_dirty = true;
+		return 0;
 	}
 	uint64_t seq = s->tail++;
 	struct inrec *rec = &s->ring[seq % s->cap];
@@ -277,10 +296,14 @@ static int publish_one(const char *line, size_t n, struct spool_pos after, void 
 			log_warn("a message to %s cannot be sent: %s; skipped", m->topic, why);
 			continue;
 		}
+		s->published++;
+		if (s->k.qos == 0) {	/* fire and forget: done once libmosquitto has it */
+			s->acked++;
+			continue;
+		}
 		s->mid_seq[mid & (MIDS - 1)] = seq + 1;
 		rec->left++;
 		s->inflight++;
-		s->published++;
 	}
 	ack_done(s);
 	return 0;
@@ -360,6 +383,7 @@ static int run(struct state *s, int64_t drain_ms)
 			s->last_error[0] = '\0';
 			drop(s, why);
 		}
+		flush_ack(s, draining);
 		sinkq_stats(s->q, &pending, &pb, &dr, &db);
 		if (dr > s->last_dropped) {
 			log_warn("queue full: %" PRIu64 " records dropped so far (%" PRIu64 " bytes)", dr, db);

@@ -13,6 +13,7 @@
 
 #define TOK_MIN	1024
 #define TOK_MAX	(1u << 22)
+#define PREFIX_MAX 1024	/* base topic and host of the health topics */
 
 struct msgs {
 	struct msgs_conf c;
@@ -80,7 +81,7 @@ static char *take(struct msgs *b, size_t n)
 }
 
 /* a + b (+ c), NUL-terminated, in the text buffer */
-static const char *cat3(struct msgs *b, const char *x, size_t xn, const char *y, size_t yn, const char *z)
+static char *cat3(struct msgs *b, const char *x, size_t xn, const char *y, size_t yn, const char *z)
 {
 	size_t zn = z ? strlen(z) : 0;
 	char *p = take(b, xn + yn + zn + 1);
@@ -92,6 +93,14 @@ static const char *cat3(struct msgs *b, const char *x, size_t xn, const char *y,
 	memcpy(p + xn + yn, z, zn);
 	p[xn + yn + zn] = '\0';
 	return p;
+}
+
+/* A value from the record never puts a wildcard into a topic, nor ends it early. */
+static void no_wildcards(char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '+' || p[i] == '#' || p[i] == '\0')
+			p[i] = '_';
 }
 
 static int add(struct msgs *b, const char *topic, const char *payload, size_t len, enum msg_class cls)
@@ -156,13 +165,15 @@ static int health(struct msgs *b)
 	int tags = jscan_get(&b->js, 0, "tags"), apps = jscan_get(&b->js, 0, "apps");
 	const char *host, *p;
 	size_t hn, n;
-	char prefix[1024];
+	char prefix[PREFIX_MAX];
+	size_t bn = strlen(b->c.base);
 
-	if (!str(b, tags, "host", &host, &hn) || hn == 0)
+	if (!str(b, tags, "host", &host, &hn) || hn == 0 || bn + hn >= sizeof prefix)
 		return MSGS_BAD;
-	int pn = snprintf(prefix, sizeof prefix, "%s%.*s", b->c.base, (int)hn, host);
-	if (pn < 0 || (size_t)pn >= sizeof prefix)
-		return MSGS_BAD;
+	memcpy(prefix, b->c.base, bn);
+	memcpy(prefix + bn, host, hn);
+	no_wildcards(prefix + bn, hn);
+	int pn = (int)(bn + hn);
 	for (size_t i = 0; i < 2; i++) {
 		const char *key = i ? "started" : "version";
 		if (str(b, 0, key, &p, &n) && add(b, cat3(b, prefix, (size_t)pn, "/", 1, key), p, n, MC_HEALTH))
@@ -237,8 +248,11 @@ static int sessions(struct msgs *b)
 
 	if (!str(b, tags, "host", &host, &hn) || hn == 0 || !str(b, 0, "virtual_proxy", &vp, &vn) || body < 0)
 		return MSGS_BAD;
-	const char *prefix = cat3(b, b->c.base, strlen(b->c.base), host, hn, "/usersession");
-	const char *topic = prefix ? cat3(b, prefix, strlen(prefix), vp, vn, NULL) : NULL;
+	size_t bn = strlen(b->c.base), pn = bn + hn + 12;
+	const char *prefix = cat3(b, b->c.base, bn, host, hn, "/usersession");
+	char *topic = prefix ? cat3(b, prefix, pn, vp, vn, NULL) : NULL;
+	if (topic)
+		no_wildcards(topic + bn, pn + vn - bn);
 	/* the proxy's answer as JSON.stringify(list, null, 2), excluded users and all */
 	evjson_begin(&b->ev, &b->js, false);
 	evjson_pretty(&b->ev, body);
@@ -450,8 +464,8 @@ enum msgs_result msgs_build(struct msgs *b, const char *line, size_t n, char *wh
 		snprintf(why, whylen, "%s", r == JSCAN_NOMEM ? "too many JSON values" : "not a JSON object");
 		return MSGS_BAD;
 	}
-	/* topics and lists: at most a few times the record, plus the fixed topic texts */
-	size_t need = 4 * n + MSGS_MAX * (strlen(b->c.base) + 64) + 4096;
+	/* topics and lists: at most a few times the record, plus the fixed topic texts and the health topics' prefixes */
+	size_t need = 4 * n + MSGS_MAX * (strlen(b->c.base) + 64 + PREFIX_MAX) + 4096;
 	if (need > b->tcap) {
 		char *t = realloc(b->text, need);
 		if (!t)
@@ -482,9 +496,10 @@ enum msgs_result msgs_build(struct msgs *b, const char *line, size_t n, char *wh
 		b->n = 0;
 		return MSGS_BAD;
 	}
-	if (r < 0) {
+	if (r < 0) {	/* out of room for its messages, not of memory: retrying would not help */
+		snprintf(why, whylen, "%s record too large for its messages", b->kind);
 		b->n = 0;
-		return MSGS_NOMEM;
+		return MSGS_BAD;
 	}
 	if (r == MSGS_OFF)
 		b->n = 0;
