@@ -2,6 +2,7 @@
 #include "link.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,8 +88,14 @@ struct link *link_new(const struct link_conf *c, const struct link_events *ev, c
 	mosquitto_int_option(l->mosq, MOSQ_OPT_PROTOCOL_VERSION, c->protocol == 5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
 	mosquitto_connect_v5_callback_set(l->mosq, on_connect);
 	mosquitto_publish_v5_callback_set(l->mosq, on_publish);
-	/* the caller's window bounds what is in flight; libmosquitto must not hold messages back */
-	mosquitto_max_inflight_messages_set(l->mosq, 0);
+	/*
+	 * On the wire at most 20 unacknowledged (mosquitto's receive maximum
+	 * by default): with MQTT 3.1.1 a broker cannot say it takes fewer and
+	 * drops a QoS 2 message over its quota without telling. libmosquitto
+	 * holds the rest of the caller's window until acknowledgements come;
+	 * with MQTT 5 it follows the broker's receive maximum instead.
+	 */
+	mosquitto_int_option(l->mosq, MOSQ_OPT_SEND_MAXIMUM, 20);
 	if (c->username && (rc = mosquitto_username_pw_set(l->mosq, c->username, c->password)) != MOSQ_ERR_SUCCESS)
 		goto fail;
 	if (c->tls) {
@@ -121,6 +128,17 @@ void link_free(struct link *l)
 		return;
 	mosquitto_destroy(l->mosq);
 	free(l);
+}
+
+void link_close(struct link *l)
+{
+	if (!l || mosquitto_disconnect(l->mosq) != MOSQ_ERR_SUCCESS)
+		return;
+	for (int i = 0; i < 20 && mosquitto_want_write(l->mosq); i++) {
+		struct pollfd p = { .fd = mosquitto_socket(l->mosq), .events = POLLOUT };
+		if (p.fd < 0 || poll(&p, 1, 50) <= 0 || mosquitto_loop_write(l->mosq, 1) != MOSQ_ERR_SUCCESS)
+			break;
+	}
 }
 
 int link_connect(struct link *l, char *why, size_t whylen)

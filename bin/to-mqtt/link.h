@@ -61,6 +61,9 @@ int link_io(struct link *l, bool readable, bool writable, char *why, size_t whyl
 int link_publish(struct link *l, const char *topic, const void *payload, size_t len, int qos, bool retain,
     int *mid, char *why, size_t whylen);
 
+/* A clean DISCONNECT, written before returning (bounded by a short wait). */
+void link_close(struct link *l);
+
 /* The text of an MQTT 5 reason code. */
 const char *link_reason(int reason);
 

@@ -311,8 +311,9 @@ static int publish_one(const char *line, size_t n, struct spool_pos after, void 
 
 static void publish_more(struct state *s)
 {
-	while ((s->dry_run || (s->st == UP && s->inflight < s->k.window && s->tail - s->head < s->cap)) &&
-	    !s->last_error[0]) {
+	/* QoS 0 has no acknowledgements to wait for: wait for the socket instead, so memory stays bounded */
+	while ((s->dry_run || (s->st == UP && s->inflight < s->k.window && s->tail - s->head < s->cap &&
+	    !(s->k.qos == 0 && link_want_write(s->link)))) && !s->last_error[0]) {
 		int r = sinkq_peek(s->q, 1, SIZE_MAX, publish_one, s);
 		if (r < 0)
 			log_error("cannot read the spool: %s", strerror(errno));
@@ -545,6 +546,8 @@ int main(int argc, char **argv)
 	    ", not published by configuration %" PRIu64 ", dropped %" PRIu64 ", pending %" PRIu64,
 	    s.read, s.published, s.records_done, s.acked, s.refused, s.unsendable, s.poisoned, s.bad, s.off, dr, pending);
 	fflush(stdout);
+	if (s.st == UP)
+		link_close(s.link);
 	link_free(s.link);
 	link_lib_cleanup();
 	sinkq_close(s.q);

@@ -90,7 +90,8 @@ static char *cat3(struct msgs *b, const char *x, size_t xn, const char *y, size_
 		return NULL;
 	memcpy(p, x, xn);
 	memcpy(p + xn, y, yn);
-	memcpy(p + xn + yn, z, zn);
+	if (zn)	/* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(p + xn + yn, z, zn);
 	p[xn + yn + zn] = '\0';
 	return p;
 }

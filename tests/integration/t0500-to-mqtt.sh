@@ -87,6 +87,21 @@ like "$(grep '"topic":"qliksense/userevent/connection/open"' "$T_TMP/golden.sub"
 "$TM" -c "$CFG" --topic-template '' --dry-run <"$T_TMP/fixtures.ndjson" >"$T_TMP/dry.txt" 2>/dev/null
 is "$(wc -l <"$T_TMP/dry.txt")" 94 "--dry-run prints the same 94 messages"
 
+# QoS 2, and retained health messages for a subscriber that comes later
+"$TM" -c "$CFG" "${TARGET[@]}" --topic-template '' --set Butler-SOS.mqttConfig.qos=2 \
+	--set Butler-SOS.mqttConfig.retain.health=true --set Butler-SOS.mqttConfig.clientId=qos2-test \
+	<"$T_TMP/fixtures.ndjson" 2>"$T_TMP/qos2.err"
+is $? 0 "QoS 2: exit 0"
+like "$(cat "$T_TMP/qos2.err")" 'as qos2-test \(MQTT 3.1.1, QoS 2\)' "QoS 2, the client id configured"
+like "$(cat "$T_TMP/qos2.err")" 'published 94 messages of 67 records, 94 acknowledged' "QoS 2: every message completed"
+timeout 10 mosquitto_sub -h 127.0.0.1 -p "$MOSQUITTO_PORT" -t 'butler-sos/#' -F '%t %r' -C 22 -W 5 >"$T_TMP/retained.sub" 2>/dev/null
+is "$(grep -c ' 1$' "$T_TMP/retained.sub")" 22 "retain.health: a later subscriber gets the 22 health messages, retained"
+ok "$(grep -c 'usersession' "$T_TMP/retained.sub")" "...and not the session lists (not retained)"
+mosquitto_pub -h 127.0.0.1 -p "$MOSQUITTO_PORT" -t 'butler-sos/#' -n -r 2>/dev/null
+for t in $(awk '{ print $1 }' "$T_TMP/retained.sub"); do
+	mosquitto_pub -h 127.0.0.1 -p "$MOSQUITTO_PORT" -t "$t" -n -r
+done
+
 # --- the topic template: what Butler SOS never published --------------------------
 sub tmpl
 "$TM" -c "$CFG" "${TARGET[@]}" <"$T_TMP/fixtures.ndjson" 2>"$T_TMP/tmpl.err"
