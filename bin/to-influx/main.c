@@ -9,7 +9,6 @@
  * the queue only when InfluxDB has stored them.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
@@ -28,6 +27,7 @@
 #include "ndjson.h"
 #include "send.h"
 #include "sig.h"
+#include "sinkopt.h"
 #include "sinkq.h"
 #include "timefmt.h"
 
@@ -38,13 +38,8 @@
 
 enum {
 	OPT_DRY_RUN = CLI_OPT_TOOL,
-	OPT_SPOOL,
-	OPT_SPOOL_MAX,
-	OPT_SPOOL_DROP,
-	OPT_QUEUE_MAX,
 	OPT_PASSWORD_FILE,
 	OPT_TOKEN_FILE,
-	OPT_DRAIN,
 };
 
 #define READ_BURST	4096			/* lines read before the loop looks at the rest */
@@ -334,44 +329,6 @@ static void finished(struct state *st, enum send_result r, const char *why, int6
 	}
 }
 
-/* Reads what stdin has (at most a burst) into the queue. */
-static void read_input(struct state *st)
-{
-	char *line;
-	size_t n;
-
-	for (int i = 0; i < READ_BURST; i++) {
-		int r = ndjson_read_line(&st->in, &line, &n);
-		if (r == NDJSON_AGAIN)
-			return;
-		if (r == NDJSON_EOF) {
-			st->in_eof = true;
-			return;
-		}
-		if (r == NDJSON_ERR) {
-			log_error("stdin: %s", strerror(errno));
-			st->in_eof = true;
-			return;
-		}
-		st->read++;
-		if (sinkq_append(st->q, line, n) == SPOOL_ERR) {
-			st->append_errors++;
-			log_error("cannot queue a record: %s", strerror(errno));
-		}
-	}
-}
-
-static void report_drops(struct state *st)
-{
-	uint64_t p, pb, dr, db;
-
-	sinkq_stats(st->q, &p, &pb, &dr, &db);
-	if (dr > st->last_dropped) {
-		log_warn("queue full: %" PRIu64 " records dropped so far (%" PRIu64 " bytes)", dr, db);
-		st->last_dropped = dr;
-	}
-}
-
 /* Waits for stdin, a signal or curl, at most timeout ms. */
 static void wait_events(struct state *st, int64_t timeout, bool read_more)
 {
@@ -414,7 +371,7 @@ static int run(struct state *st, int64_t drain_ms)
 			stopping = true;
 		}
 		if (!stopping && !st->in_eof)
-			read_input(st);
+			st->in_eof = sink_read(&st->in, st->q, READ_BURST, &st->read);
 		if (st->in_eof && !deadline && !stopping)
 			deadline = now + drain_ms;
 		bool draining = st->in_eof || stopping;
@@ -427,7 +384,7 @@ static int run(struct state *st, int64_t drain_ms)
 				maybe_send(st, time_mono_ms(), draining);
 			}
 		}
-		report_drops(st);
+		sink_report_drops(st->q, &st->last_dropped);
 		sinkq_stats(st->q, &pending, &pb, &dr, &db);
 		if (draining && pending == 0 && !st->in_flight)
 			return EX_OK;
@@ -450,34 +407,25 @@ static int run(struct state *st, int64_t drain_ms)
 	}
 }
 
-static size_t size_arg(const struct cli *cli, const char *opt, const char *arg)
-{
-	return (size_t)cli_int(cli, opt, arg, 1024 * 1024, 1LL << 40);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_LONGOPTS,
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "spool", required_argument, NULL, OPT_SPOOL },
-		{ "spool-max-bytes", required_argument, NULL, OPT_SPOOL_MAX },
-		{ "spool-drop", required_argument, NULL, OPT_SPOOL_DROP },
-		{ "queue-max-bytes", required_argument, NULL, OPT_QUEUE_MAX },
+		SINK_LONGOPTS,
 		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 		{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
-		{ "drain-timeout", required_argument, NULL, OPT_DRAIN },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli;
 	struct state st = { 0 };
-	struct spool_opts so = { 0 };
-	const char *spool = NULL, *password_file = NULL, *token_file = NULL;
-	size_t spool_max = 0, queue_max = 0;
-	int64_t drain_ms = 10000;
+	struct sink_opts sink;
+	const char *password_file = NULL, *token_file = NULL;
 	char err[600];
 	struct cfg *c;
 	int opt;
+
+	sink_opts_init(&sink);
 
 	cli_init(&cli, "to-influx", USAGE);
 	while ((opt = cli_next(&cli, argc, argv, longopts)) != -1) {
@@ -485,34 +433,15 @@ int main(int argc, char **argv)
 		case OPT_DRY_RUN:
 			st.dry_run = true;
 			break;
-		case OPT_SPOOL:
-			spool = optarg;
-			break;
-		case OPT_SPOOL_MAX:
-			spool_max = size_arg(&cli, "--spool-max-bytes", optarg);
-			break;
-		case OPT_SPOOL_DROP:
-			if (strcmp(optarg, "newest") == 0)
-				so.drop = SPOOL_DROP_NEWEST;
-			else if (strcmp(optarg, "oldest") == 0)
-				so.drop = SPOOL_DROP_OLDEST;
-			else
-				cli_usage_error(&cli, "--spool-drop: \"%s\" is not newest or oldest", optarg);
-			break;
-		case OPT_QUEUE_MAX:
-			queue_max = size_arg(&cli, "--queue-max-bytes", optarg);
-			break;
 		case OPT_PASSWORD_FILE:
 			password_file = optarg;
 			break;
 		case OPT_TOKEN_FILE:
 			token_file = optarg;
 			break;
-		case OPT_DRAIN:
-			drain_ms = cli_int(&cli, "--drain-timeout", optarg, 0, 86400000);
-			break;
 		default:
-			cli_usage_error(&cli, "unknown option");
+			if (!sink_option(&cli, &sink, opt, optarg))
+				cli_usage_error(&cli, "unknown option");
 		}
 	}
 	cli_no_operands(&cli, argc, argv);
@@ -525,14 +454,10 @@ int main(int argc, char **argv)
 	if (!st.k.https && !st.dry_run && (st.k.password || st.k.token))
 		log_warn("credentials for InfluxDB go over plain HTTP to %s: set influxdbConfig.tls.enable", st.k.host);
 
-	so.max_bytes = spool ? spool_max : queue_max;
-	if (!(st.q = sinkq_open(spool, &so, err, sizeof err)))
-		die(spool ? EX_CANTCREAT : EX_OSERR, "%s", err);
-	if (!(st.map = mapper_new(&st.k.map)) || ndjson_reader_init(&st.in, STDIN_FILENO, 0, "stdin") != 0)
+	st.q = sink_queue_open(&sink);
+	if (!(st.map = mapper_new(&st.k.map)))
 		die(EX_OSERR, "out of memory");
-	int fl = fcntl(STDIN_FILENO, F_GETFL);
-	if (fl < 0 || fcntl(STDIN_FILENO, F_SETFL, fl | O_NONBLOCK) < 0)
-		die(EX_OSERR, "stdin: %s", strerror(errno));
+	sink_stdin(&st.in);
 	st.limit = (size_t)st.k.max_batch;
 	backoff_init(&st.bo, 1000, 60000);
 	if (!st.dry_run && (!(st.b[0].body = body_new(st.k.gzip)) || !(st.b[1].body = body_new(st.k.gzip))))
@@ -558,9 +483,9 @@ int main(int argc, char **argv)
 	}
 	cli_running(&cli);
 	log_info("writing to InfluxDB %d.x at %s:%lld%s, batches of %lld, %s queue", st.k.version, st.k.host,
-	    st.k.port, st.dry_run ? " (dry run: to stdout)" : "", st.k.max_batch, spool ? "spool" : "memory");
+	    st.k.port, st.dry_run ? " (dry run: to stdout)" : "", st.k.max_batch, sink.spool ? "spool" : "memory");
 
-	int rc = run(&st, drain_ms);
+	int rc = run(&st, sink.drain_ms);
 
 	uint64_t req = 0, bin = 0, bout = 0, pending, pb, dr, db;
 	if (st.snd)

@@ -11,7 +11,6 @@
  * reconnecting: at least once.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
@@ -28,6 +27,7 @@
 #include "msgs.h"
 #include "ndjson.h"
 #include "sig.h"
+#include "sinkopt.h"
 #include "sinkq.h"
 #include "timefmt.h"
 
@@ -38,14 +38,9 @@
 
 enum {
 	OPT_DRY_RUN = CLI_OPT_TOOL,
-	OPT_SPOOL,
-	OPT_SPOOL_MAX,
-	OPT_SPOOL_DROP,
-	OPT_QUEUE_MAX,
 	OPT_PASSWORD_FILE,
 	OPT_PASSPHRASE_FILE,
 	OPT_TEMPLATE,
-	OPT_DRAIN,
 };
 
 #define READ_BURST	4096
@@ -322,27 +317,6 @@ static void publish_more(struct state *s)
 	}
 }
 
-static void read_input(struct state *s)
-{
-	char *line;
-	size_t n;
-
-	for (int i = 0; i < READ_BURST; i++) {
-		int r = ndjson_read_line(&s->in, &line, &n);
-		if (r == NDJSON_AGAIN)
-			return;
-		if (r == NDJSON_EOF || r == NDJSON_ERR) {
-			if (r == NDJSON_ERR)
-				log_error("stdin: %s", strerror(errno));
-			s->in_eof = true;
-			return;
-		}
-		s->read++;
-		if (sinkq_append(s->q, line, n) == SPOOL_ERR)
-			log_error("cannot queue a record: %s", strerror(errno));
-	}
-}
-
 static int run(struct state *s, int64_t drain_ms)
 {
 	int64_t deadline = 0, last_misc = 0;
@@ -360,7 +334,7 @@ static int run(struct state *s, int64_t drain_ms)
 			stopping = true;
 		}
 		if (!stopping && !s->in_eof)
-			read_input(s);
+			s->in_eof = sink_read(&s->in, s->q, READ_BURST, &s->read);
 		if (s->in_eof && !deadline && !stopping)
 			deadline = now + drain_ms;
 		bool draining = s->in_eof || stopping;
@@ -385,11 +359,8 @@ static int run(struct state *s, int64_t drain_ms)
 			drop(s, why);
 		}
 		flush_ack(s, draining);
+		sink_report_drops(s->q, &s->last_dropped);
 		sinkq_stats(s->q, &pending, &pb, &dr, &db);
-		if (dr > s->last_dropped) {
-			log_warn("queue full: %" PRIu64 " records dropped so far (%" PRIu64 " bytes)", dr, db);
-			s->last_dropped = dr;
-		}
 		/* even without input: the credentials are checked once before leaving */
 		if (draining && pending == 0 && (s->dry_run || s->tried))
 			return EX_OK;
@@ -436,58 +407,31 @@ static int run(struct state *s, int64_t drain_ms)
 	}
 }
 
-static size_t size_arg(const struct cli *cli, const char *opt, const char *arg)
-{
-	return (size_t)cli_int(cli, opt, arg, 1024 * 1024, 1LL << 40);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_LONGOPTS,
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "spool", required_argument, NULL, OPT_SPOOL },
-		{ "spool-max-bytes", required_argument, NULL, OPT_SPOOL_MAX },
-		{ "spool-drop", required_argument, NULL, OPT_SPOOL_DROP },
-		{ "queue-max-bytes", required_argument, NULL, OPT_QUEUE_MAX },
+		SINK_LONGOPTS,
 		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 		{ "passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE },
 		{ "topic-template", required_argument, NULL, OPT_TEMPLATE },
-		{ "drain-timeout", required_argument, NULL, OPT_DRAIN },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli;
 	struct state s = { 0 };
-	struct spool_opts so = { 0 };
-	const char *spool = NULL, *password_file = NULL, *passphrase_file = NULL, *tmpl = NULL;
-	size_t spool_max = 0, queue_max = 0;
-	int64_t drain_ms = 10000;
-	char err[600];
+	struct sink_opts sink;
+	const char *password_file = NULL, *passphrase_file = NULL, *tmpl = NULL;
 	struct cfg *c;
 	int opt;
+
+	sink_opts_init(&sink);
 
 	cli_init(&cli, "to-mqtt", USAGE);
 	while ((opt = cli_next(&cli, argc, argv, longopts)) != -1) {
 		switch (opt) {
 		case OPT_DRY_RUN:
 			s.dry_run = true;
-			break;
-		case OPT_SPOOL:
-			spool = optarg;
-			break;
-		case OPT_SPOOL_MAX:
-			spool_max = size_arg(&cli, "--spool-max-bytes", optarg);
-			break;
-		case OPT_SPOOL_DROP:
-			if (strcmp(optarg, "newest") == 0)
-				so.drop = SPOOL_DROP_NEWEST;
-			else if (strcmp(optarg, "oldest") == 0)
-				so.drop = SPOOL_DROP_OLDEST;
-			else
-				cli_usage_error(&cli, "--spool-drop: \"%s\" is not newest or oldest", optarg);
-			break;
-		case OPT_QUEUE_MAX:
-			queue_max = size_arg(&cli, "--queue-max-bytes", optarg);
 			break;
 		case OPT_PASSWORD_FILE:
 			password_file = optarg;
@@ -498,11 +442,9 @@ int main(int argc, char **argv)
 		case OPT_TEMPLATE:
 			tmpl = optarg;
 			break;
-		case OPT_DRAIN:
-			drain_ms = cli_int(&cli, "--drain-timeout", optarg, 0, 86400000);
-			break;
 		default:
-			cli_usage_error(&cli, "unknown option");
+			if (!sink_option(&cli, &sink, opt, optarg))
+				cli_usage_error(&cli, "unknown option");
 		}
 	}
 	cli_no_operands(&cli, argc, argv);
@@ -521,23 +463,19 @@ int main(int argc, char **argv)
 			log_warn("mqttConfig.tls.rejectUnauthorized is false: the broker's certificate is NOT verified");
 	}
 
-	so.max_bytes = spool ? spool_max : queue_max;
-	if (!(s.q = sinkq_open(spool, &so, err, sizeof err)))
-		die(spool ? EX_CANTCREAT : EX_OSERR, "%s", err);
+	s.q = sink_queue_open(&sink);
 	s.cap = (size_t)s.k.window + 1;
 	if (!(s.msgs = msgs_new(&s.k.msgs)) || !(s.ring = calloc(s.cap, sizeof *s.ring)) ||
-	    !(s.mid_seq = calloc(MIDS, sizeof *s.mid_seq)) || ndjson_reader_init(&s.in, STDIN_FILENO, 0, "stdin") != 0)
+	    !(s.mid_seq = calloc(MIDS, sizeof *s.mid_seq)))
 		die(EX_OSERR, "out of memory");
-	int fl = fcntl(STDIN_FILENO, F_GETFL);
-	if (fl < 0 || fcntl(STDIN_FILENO, F_SETFL, fl | O_NONBLOCK) < 0)
-		die(EX_OSERR, "stdin: %s", strerror(errno));
+	sink_stdin(&s.in);
 	backoff_init(&s.bo, 500, 30000);
 	link_lib_init();
 	cli_running(&cli);
 	log_info("publishing to %s:%d%s, %s queue", s.k.link.host, s.k.link.port,
-	    s.dry_run ? " (dry run: to stdout)" : "", spool ? "spool" : "memory");
+	    s.dry_run ? " (dry run: to stdout)" : "", sink.spool ? "spool" : "memory");
 
-	int rc = run(&s, drain_ms);
+	int rc = run(&s, sink.drain_ms);
 
 	uint64_t pending, pb, dr, db;
 	sinkq_stats(s.q, &pending, &pb, &dr, &db);
