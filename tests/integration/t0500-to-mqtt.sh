@@ -97,10 +97,9 @@ like "$(cat "$T_TMP/qos2.err")" 'published 94 messages of 67 records, 94 acknowl
 timeout 10 mosquitto_sub -h 127.0.0.1 -p "$MOSQUITTO_PORT" -t 'butler-sos/#' -F '%t %r' -C 22 -W 5 >"$T_TMP/retained.sub" 2>/dev/null
 is "$(grep -c ' 1$' "$T_TMP/retained.sub")" 22 "retain.health: a later subscriber gets the 22 health messages, retained"
 ok "$(grep -c 'usersession' "$T_TMP/retained.sub")" "...and not the session lists (not retained)"
-mosquitto_pub -h 127.0.0.1 -p "$MOSQUITTO_PORT" -t 'butler-sos/#' -n -r 2>/dev/null
-for t in $(awk '{ print $1 }' "$T_TMP/retained.sub"); do
+while read -r t _; do	# clear the retained messages for the tests after this one
 	mosquitto_pub -h 127.0.0.1 -p "$MOSQUITTO_PORT" -t "$t" -n -r
-done
+done <"$T_TMP/retained.sub"
 
 # --- the topic template: what Butler SOS never published --------------------------
 sub tmpl
