@@ -202,8 +202,9 @@ bool evjson_envelope_key(const struct jscan *js, int k)
 	const char *p = js->s + t->start;
 	uint32_t n = t->end - t->start;
 
-	return !t->esc && ((n == 2 && memcmp(p, "ts", 2) == 0) ||
-	    (n == 4 && (memcmp(p, "kind", 4) == 0 || memcmp(p, "tags", 4) == 0)));
+	if (t->esc)	/* "\u006bind" is kind too */
+		return jscan_streq(js, k, "kind") || jscan_streq(js, k, "ts") || jscan_streq(js, k, "tags");
+	return (n == 2 && memcmp(p, "ts", 2) == 0) || (n == 4 && (memcmp(p, "kind", 4) == 0 || memcmp(p, "tags", 4) == 0));
 }
 
 /* Is tag key k (a string token) the name of one of the record's categories? */

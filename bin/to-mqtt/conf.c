@@ -111,10 +111,16 @@ int conf_load(struct cfg *c, struct conf *k, const char *password_file, const ch
 	    user_topic(c, "connectionOpenTopic", "qliksense/userevent/connection/open", &m->open) ||
 	    user_topic(c, "connectionCloseTopic", "qliksense/userevent/connection/close", &m->close))
 		return -1;
-	if (topic_template)
+	if (topic_template) {
+		if (strchr(topic_template, '+') || strchr(topic_template, '#'))
+			return cfg_set_err(c, "--topic-template \"%s\": a topic to publish to has no wildcards", topic_template);
 		m->other = topic_template;
-	else if (topic(c, MQ "topicTemplate", "senseops/{kind}/{host}", &m->other))
+	} else if (topic(c, MQ "topicTemplate", "senseops/{kind}/{host}", &m->other)) {
 		return -1;
+	}
+	if (m->log_events && m->log_to_base && !*m->log_base)
+		return cfg_node_err(c, cfg_get(c, "Butler-SOS.logEvents.sendToMQTT.baseTopic"),
+		    "Butler-SOS.logEvents.sendToMQTT.baseTopic", "must not be empty");
 	if (!*m->other)
 		m->other = NULL;	/* "": records Butler SOS never published are not published */
 	return 0;
