@@ -41,4 +41,41 @@ kill "$BG_PID"
 t_wait_gone "$BG_PID" 5
 ok $? "runit example: stops on SIGTERM"
 
+# the event pipeline: udp-listen into to-influx and to-mqtt, each with a spool
+if command -v influxd >/dev/null && command -v mosquitto >/dev/null && [ -r "$FIXTURES/log-events.txt" ]; then
+	start_influxdb
+	start_mosquitto
+	LP=$(free_port)
+	UP=$(free_port)
+	cat >"$T_TMP/sos.yaml" <<YAML
+Butler-SOS:
+  logEvents:
+    tags: [{name: qs_env, value: example}]
+    sendToMQTT: {enable: true, baseTopic: qliksense/logevent, postTo: {baseTopic: true, subsystemTopics: false}}
+  userEvents:
+    sendToMQTT: {enable: true}
+  influxdbConfig: {host: 127.0.0.1, port: $INFLUXDB_PORT, version: 1, v1Config: {dbName: events, retentionPolicy: {name: 10d, duration: INF}}}
+  mqttConfig: {enable: true, brokerHost: 127.0.0.1, brokerPort: $MOSQUITTO_PORT}
+YAML
+	mosquitto_sub -h 127.0.0.1 -p "$MOSQUITTO_PORT" -t 'qliksense/#' -q 1 -F '%t' >"$T_TMP/ex.sub" 2>/dev/null &
+	T_PIDS+=("$!")
+	sleep 0.5
+	SENSEOPS_CONFIG=$T_TMP/sos.yaml SENSEOPS_SPOOL=$T_TMP/spool setsid "$EX/events-to-influx-and-mqtt.sh" \
+		--log-listen "127.0.0.1:$LP" --user-listen "127.0.0.1:$UP" >"$T_TMP/ex.out" 2>"$T_TMP/ex.err" &
+	EXP=$!
+	T_PIDS+=("$EXP")
+	for _ in $(seq 100); do t_listening | grep -qx "$UP" && break; sleep 0.05; done
+	"$TOP/tests/udpsend" "$LP" "$FIXTURES/log-events.txt" >/dev/null
+	"$TOP/tests/udpsend" "$UP" "$FIXTURES/user-events.txt" >/dev/null
+	for _ in $(seq 100); do [ "$(grep -c . "$T_TMP/ex.sub")" -ge 29 ] && break; sleep 0.1; done
+	kill -TERM "$EXP"
+	t_wait_gone "$EXP" 15
+	ok $? "event pipeline: stops on SIGTERM, sinks included"
+	like "$(influx_query events 'SELECT count("message") FROM "log_event"')" '"values":\[\["[^"]*",14\]\]' \
+		"event pipeline: InfluxDB holds all 14 log events"
+	is "$(grep -c '^qliksense/logevent$' "$T_TMP/ex.sub")" 14 "event pipeline: every log event published"
+	is "$(grep -c '^qliksense/userevent$' "$T_TMP/ex.sub")" 8 "event pipeline: every user event published"
+	ok "$(pgrep -f "spool $T_TMP/spool" | wc -l)" "event pipeline: no process left behind"
+fi
+
 done_testing
