@@ -110,7 +110,7 @@ static void test_lp(void)
 	is_str(b.p, "m,t=ab s=\"ab\" 1\n", "v3: cleaned tags, strings without CR and LF");
 
 	lp_begin(&pt, "m");
-	static char keys[LP_MAX_TAGS + 1][8];
+	static char keys[LP_MAX_TAGS + 1][16];
 	for (int i = 0; i < LP_MAX_TAGS + 1; i++) {
 		snprintf(keys[i], sizeof keys[i], "t%d", i);
 		lp_tagn(&pt, keys[i], strlen(keys[i]), "v", 1, false);
