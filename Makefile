@@ -37,7 +37,7 @@ ALL_CFLAGS := -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS := $(SAN_LD) $(HARDEN_LD) -Wl,--as-needed $(LDFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm
 
-TOOLS := sysinfo udp-listen sense-poll to-influx to-mqtt
+TOOLS := sysinfo udp-listen sense-poll to-influx to-mqtt to-pg
 TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/%)
 HELPERS := record-lint udp-blast sense-sim
 HELPER_BINS := $(HELPERS:%=$(BUILD)/tools/%)
