@@ -394,23 +394,39 @@ int db_batch_add(struct db *d, const struct row *r)
 	return 0;
 }
 
-static enum db_result copy_into(struct db *d, size_t ti, char *why, size_t whylen)
+/* SQLSTATE of the last failure: 23505 is a unique violation (a row written before) */
+static bool duplicate(PGconn *conn, PGresult *res)
 {
-	char sql[600], stage[80], qt[80];
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	(void)conn;
+	return state && strcmp(state, "23505") == 0;
+}
+
+/*
+ * A table's rows of the batch. Straight into the table first (fast); when
+ * that finds a row already there (a batch written again after a crash), the
+ * caller starts over with dedupe: into a staging table, then only the rows
+ * not there yet.
+ */
+static enum db_result copy_into(struct db *d, size_t ti, bool dedupe, bool *dup, char *why, size_t whylen)
+{
+	char sql[700], stage[80], qt[80], target[400];
 	const struct tbuf *b = &d->buf[ti];
 	enum db_result r;
 	PGresult *res;
 
 	snprintf(stage, sizeof stage, "\"senseops_stage_%s\"", pg_tables[ti].name);
 	ident(qt, sizeof qt, pg_tables[ti].name);
-	if (!d->staged[ti]) {
-		snprintf(sql, sizeof sql, "CREATE TEMPORARY TABLE IF NOT EXISTS %s (LIKE %s.%s) ON COMMIT DELETE ROWS",
-		    stage, d->qschema, qt);
+	snprintf(target, sizeof target, "%s.%s", d->qschema, qt);
+	if (dedupe && !d->staged[ti]) {
+		snprintf(sql, sizeof sql, "CREATE TEMPORARY TABLE IF NOT EXISTS %s (LIKE %s) ON COMMIT DELETE ROWS",
+		    stage, target);
 		if ((r = exec(d, sql, why, whylen)) != DB_OK)
 			return r;
 		d->staged[ti] = true;
 	}
-	snprintf(sql, sizeof sql, "COPY %s FROM STDIN", stage);
+	snprintf(sql, sizeof sql, "COPY %s FROM STDIN", dedupe ? stage : target);
 	res = PQexec(d->conn, sql);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		PQclear(res);
@@ -430,16 +446,19 @@ static enum db_result copy_into(struct db *d, size_t ti, char *why, size_t whyle
 	}
 	res = PQgetResult(d->conn);
 	ExecStatusType st = PQresultStatus(res);
+	bool is_dup = st != PGRES_COMMAND_OK && duplicate(d->conn, res);
 	PQclear(res);
 	while ((res = PQgetResult(d->conn)))
 		PQclear(res);
 	if (st != PGRES_COMMAND_OK) {
 		snprintf(why, whylen, "%.*s", (int)strcspn(PQerrorMessage(d->conn), "\n"), PQerrorMessage(d->conn));
+		*dup = is_dup;
 		return PQstatus(d->conn) == CONNECTION_OK ? DB_REFUSED : DB_DOWN;
 	}
+	if (!dedupe)
+		return DB_OK;
 	/* a row already there (the same record written before) is left as it is */
-	snprintf(sql, sizeof sql, "INSERT INTO %s.%s SELECT * FROM %s ON CONFLICT (ts, id) DO NOTHING",
-	    d->qschema, qt, stage);
+	snprintf(sql, sizeof sql, "INSERT INTO %s SELECT * FROM %s ON CONFLICT (ts, id) DO NOTHING", target, stage);
 	return exec(d, sql, why, whylen);
 }
 
@@ -457,11 +476,21 @@ enum db_result db_batch_commit(struct db *d, uint64_t seg, uint64_t off, char *w
 		for (size_t ti = 0; ti < pg_ntables; ti++)
 			if ((d->day_tables[i] & (1u << ti)) && (r = partition(d, ti, d->days[i], why, whylen)) != DB_OK)
 				return r;
+	bool dedupe = false, dup = false;
+again:
 	if ((r = exec(d, "BEGIN", why, whylen)) != DB_OK)
 		return r;
 	for (size_t ti = 0; ti < pg_ntables; ti++)
-		if (d->buf[ti].rows && (r = copy_into(d, ti, why, whylen)) != DB_OK)
+		if (d->buf[ti].rows && (r = copy_into(d, ti, dedupe, &dup, why, whylen)) != DB_OK) {
+			if (dup && !dedupe) {	/* written before: once more, keeping only the new rows */
+				char ignore[8];
+				exec(d, "ROLLBACK", ignore, sizeof ignore);
+				dedupe = true;
+				dup = false;
+				goto again;
+			}
 			goto fail;
+		}
 	/* where the queue stands, in the same transaction as the rows */
 	snprintf(s1, sizeof s1, "%" PRIu64, seg);
 	snprintf(s2, sizeof s2, "%" PRIu64, off);
