@@ -378,6 +378,7 @@ int main(int argc, char **argv)
 		}
 	}
 	cli_running(&cli);
+	s.last_retention = time_mono_ms() - 3600001;	/* retention at start, then hourly */
 	int rc = run(&s, sink.drain_ms);
 
 	uint64_t pending, pb, dr, db;
