@@ -4,7 +4,7 @@
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-for h in config ndjson timefmt udp-listen-dgram sense-poll-records jscan to-influx-map to-mqtt-msgs; do
+for h in config ndjson timefmt udp-listen-dgram sense-poll-records jscan to-influx-map to-mqtt-msgs to-pg-rows; do
 	bin=$BUILD/tests/fuzz/fuzz-$h
 	if [ ! -x "$bin" ]; then
 		ok 0 "fuzz-$h not built # SKIP"
