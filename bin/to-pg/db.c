@@ -223,6 +223,13 @@ static int schema_version(struct db *d)
 	return v;
 }
 
+/* The server's notices ("already exists, skipping") are for debugging, not for stderr. */
+static void notice(void *arg, const char *message)
+{
+	(void)arg;
+	log_debug("PostgreSQL: %.*s", (int)strcspn(message, "\n"), message);
+}
+
 enum db_result db_open(struct db *d, char *why, size_t whylen)
 {
 	const char *keys[16], *vals[16];
@@ -259,6 +266,7 @@ enum db_result db_open(struct db *d, char *why, size_t whylen)
 		db_close(d);
 		return auth ? DB_AUTH : DB_DOWN;
 	}
+	PQsetNoticeProcessor(d->conn, notice, NULL);
 	/* the schema, created or upgraded in one transaction: all of it or nothing */
 	int v = schema_version(d);
 	if (v > PG_SCHEMA_VERSION) {

@@ -52,12 +52,13 @@ struct state {
 	struct ndjson_reader in;
 	bool		 in_eof;
 	size_t		 limit;		/* records per batch now; smaller while a refused batch is split */
+	struct spool_pos split_end;	/* ...until the queue is past where the refused batch ended */
+	bool		 splitting;
 	struct spool_pos end;		/* of the batch being built */
 	size_t		 records;
 	char		 kind[65];	/* of the batch's last record */
-	const char	*single;	/* a one-record batch: its line, for the rejected table */
+	char		*single_copy;	/* a one-record batch: its line, for the rejected table */
 	size_t		 single_len;
-	char		*single_copy;
 	int64_t		 next_try, last_send, last_retention;
 	struct backoff	 bo;
 	uint64_t	 read, written, rows_out, bad, rejected, repaired, counted, last_dropped;
@@ -77,8 +78,8 @@ static int take(const char *line, size_t n, struct spool_pos after, void *arg)
 	s->end = after;
 	s->records++;
 	snprintf(s->kind, sizeof s->kind, "%s", rr == ROWS_OK ? (r.t->kind ? r.t->kind : "records") : "bad");
-	/* kept for the rejected table, should this record be refused on its own */
-	char *c = realloc(s->single_copy, n + 1);
+	/* kept for the rejected table, should this record (alone in its batch) be refused */
+	char *c = s->limit == 1 ? realloc(s->single_copy, n + 1) : NULL;
 	if (c) {
 		memcpy(c, line, n);
 		c[n] = '\0';
@@ -173,10 +174,18 @@ static void maybe_write(struct state *s, int64_t now, bool draining)
 	case DB_OK:
 		s->rows_out += rows;
 		ack(s);
-		s->limit = (size_t)s->max_batch;
+		if (!s->splitting || s->end.seg > s->split_end.seg ||
+		    (s->end.seg == s->split_end.seg && s->end.off >= s->split_end.off)) {
+			s->splitting = false;
+			s->limit = (size_t)s->max_batch;
+		}
 		return;
 	case DB_REFUSED:
 		if (s->records > 1) {
+			if (!s->splitting) {
+				s->split_end = s->end;
+				s->splitting = true;
+			}
 			s->limit = smaller(s->records);
 			log_info("PostgreSQL refused a batch of %zu records (%s); trying %zu at a time", s->records, why,
 			    s->limit);
@@ -191,7 +200,11 @@ static void maybe_write(struct state *s, int64_t now, bool draining)
 		s->rejected++;
 		ack(s);
 		s->written--;
-		s->limit = (size_t)s->max_batch;
+		if (!s->splitting || s->end.seg > s->split_end.seg ||
+		    (s->end.seg == s->split_end.seg && s->end.off >= s->split_end.off)) {
+			s->splitting = false;
+			s->limit = (size_t)s->max_batch;
+		}
 		return;
 	default:
 		sinkq_rewind(s->q);
