@@ -218,6 +218,7 @@ static void put_value(struct rows *r, const struct column *c)
 	const struct jtok *k = t >= 0 ? &r->js.tok[t] : NULL;
 	char num[40];
 	double d;
+	int len;
 
 	switch (c->type) {
 	case CT_TEXT: {
@@ -235,12 +236,14 @@ static void put_value(struct rows *r, const struct column *c)
 		d = floor(d);
 		if (d < -9.2233720368547e18 || d > 9.2233720368547e18)
 			break;
-		put(r, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)d));
+		len = snprintf(num, sizeof num, "%lld", (long long)d);
+		put(r, num, (size_t)len);
 		return;
 	case CT_DOUBLE:
 		if (!k || k->type != JS_NUMBER || jscan_double(&r->js, t, &d) != 0 || !isfinite(d))
 			break;
-		put(r, num, (size_t)jsonw_format_double(num, d));
+		len = jsonw_format_double(num, d);
+		put(r, num, (size_t)len);
 		return;
 	case CT_BOOL:
 		if (!k || (k->type != JS_TRUE && k->type != JS_FALSE))
@@ -250,7 +253,8 @@ static void put_value(struct rows *r, const struct column *c)
 	case CT_COUNT:
 		if (!k || k->type != JS_ARRAY)
 			break;
-		put(r, num, (size_t)snprintf(num, sizeof num, "%u", k->size));
+		len = snprintf(num, sizeof num, "%u", k->size);
+		put(r, num, (size_t)len);
 		return;
 	}
 	put(r, "\\N", 2);
@@ -349,7 +353,8 @@ enum rows_result rows_build(struct rows *r, const char *line, size_t n, struct r
 	time_format_rfc3339(ms, tbuf);
 	put(r, tbuf, strlen(tbuf));
 	put(r, "\t", 1);
-	put(r, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)hash64(line, n)));
+	int idlen = snprintf(num, sizeof num, "%lld", (long long)hash64(line, n));
+	put(r, num, (size_t)idlen);
 	/* the kind's own columns */
 	for (size_t i = 0; i < t->ncols; i++) {
 		put(r, "\t", 1);
