@@ -12,7 +12,7 @@
 #include "jsonw.h"
 #include "timefmt.h"
 
-#define T(kind, name, cols) { kind, name, cols, sizeof cols / sizeof *cols }
+#define T(kind, name, cols) { (kind), (name), (cols), sizeof(cols) / sizeof(*(cols)) }
 
 static const struct column health[] = {
 	{ "host", "tags.host", CT_TEXT }, { "server_name", "tags.server_name", CT_TEXT },
