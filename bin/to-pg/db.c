@@ -123,28 +123,40 @@ static void views_sql(const char *s, const char *v, FILE *o)
 	    "FROM %s.rejected_event_count;\n", v, s);
 }
 
-void db_schema_sql(const char *schema, FILE *o)
+/*
+ * The schema, one step per version: a database at version n is upgraded by
+ * running steps n + 1 and on, each in a transaction with its version row.
+ * Steps only add (tables, indexes, views): an upgrade never loses a row.
+ *   1: the tables, keyed by (ts, id), partitioned by day
+ *   2: the indexes for dashboards, and the views named like Butler SOS's measurements
+ */
+static void schema_step(const char *schema, int step, FILE *o)
 {
 	char s[260], v[300], vname[280];
 
 	ident(s, sizeof s, schema);
 	snprintf(vname, sizeof vname, "%s_butler", schema);
 	ident(v, sizeof v, vname);
-	fprintf(o, "CREATE SCHEMA IF NOT EXISTS %s;\n", s);
-	fprintf(o, "CREATE TABLE IF NOT EXISTS %s.schema_version (version integer NOT NULL, "
-	    "applied timestamptz NOT NULL DEFAULT now());\n", s);
-	fprintf(o, "CREATE TABLE IF NOT EXISTS %s.positions (sink text PRIMARY KEY, seg bigint NOT NULL, "
-	    "off bigint NOT NULL, updated timestamptz NOT NULL DEFAULT now());\n", s);
-	fprintf(o, "CREATE TABLE IF NOT EXISTS %s.rejected (received timestamptz NOT NULL DEFAULT now(), "
-	    "kind text, reason text NOT NULL, line text NOT NULL);\n", s);
+	if (step == 1) {
+		fprintf(o, "CREATE SCHEMA IF NOT EXISTS %s;\n", s);
+		fprintf(o, "CREATE TABLE IF NOT EXISTS %s.schema_version (version integer NOT NULL, "
+		    "applied timestamptz NOT NULL DEFAULT now());\n", s);
+		fprintf(o, "CREATE TABLE IF NOT EXISTS %s.positions (sink text PRIMARY KEY, seg bigint NOT NULL, "
+		    "off bigint NOT NULL, updated timestamptz NOT NULL DEFAULT now());\n", s);
+		fprintf(o, "CREATE TABLE IF NOT EXISTS %s.rejected (received timestamptz NOT NULL DEFAULT now(), "
+		    "kind text, reason text NOT NULL, line text NOT NULL);\n", s);
+	}
 	for (size_t i = 0; i < pg_ntables; i++) {
 		const struct table *t = &pg_tables[i];
 		char tn[80];
 		ident(tn, sizeof tn, t->name);
-		fprintf(o, "CREATE TABLE IF NOT EXISTS %s.%s (ts timestamptz NOT NULL, id bigint NOT NULL", s, tn);
-		for (size_t j = 0; j < t->ncols; j++)
-			fprintf(o, ", %s %s", t->cols[j].name, sqltype(t->cols[j].type));
-		fprintf(o, ", tags jsonb NOT NULL, extra jsonb, PRIMARY KEY (ts, id)) PARTITION BY RANGE (ts);\n");
+		if (step == 1) {
+			fprintf(o, "CREATE TABLE IF NOT EXISTS %s.%s (ts timestamptz NOT NULL, id bigint NOT NULL", s, tn);
+			for (size_t j = 0; j < t->ncols; j++)
+				fprintf(o, ", %s %s", t->cols[j].name, sqltype(t->cols[j].type));
+			fprintf(o, ", tags jsonb NOT NULL, extra jsonb, PRIMARY KEY (ts, id)) PARTITION BY RANGE (ts);\n");
+			continue;
+		}
 		/* time is the primary key's prefix; the dashboards filter by host or server, then time */
 		if (has_column(t, "host"))
 			fprintf(o, "CREATE INDEX IF NOT EXISTS %s_host_ts ON %s.%s (host, ts);\n", t->name, s, tn);
@@ -153,7 +165,16 @@ void db_schema_sql(const char *schema, FILE *o)
 		if (!t->kind)
 			fprintf(o, "CREATE INDEX IF NOT EXISTS %s_kind_ts ON %s.%s (kind, ts);\n", t->name, s, tn);
 	}
-	views_sql(s, v, o);
+	if (step == 2)
+		views_sql(s, v, o);
+}
+
+void db_schema_sql(const char *schema, FILE *o)
+{
+	for (int step = 1; step <= PG_SCHEMA_VERSION; step++) {
+		fprintf(o, "-- version %d\n", step);
+		schema_step(schema, step, o);
+	}
 }
 
 static enum db_result partition(struct db *d, size_t ti, int64_t day, char *why, size_t whylen);
@@ -269,11 +290,12 @@ enum db_result db_open(struct db *d, char *why, size_t whylen)
 	PQsetNoticeProcessor(d->conn, notice, NULL);
 	/* the schema, created or upgraded in one transaction: all of it or nothing */
 	int v = schema_version(d);
-	if (v > PG_SCHEMA_VERSION) {
+	if (v > PG_SCHEMA_VERSION) {	/* written by a newer to-pg: leave it alone */
 		snprintf(why, whylen, "schema %s is at version %d, newer than this to-pg (%d)", d->c.schema, v, PG_SCHEMA_VERSION);
 		return DB_FATAL;
 	}
-	if (v < PG_SCHEMA_VERSION) {
+	int target = d->c.schema_target > 0 ? d->c.schema_target : PG_SCHEMA_VERSION;
+	for (int step = v + 1; step <= target; step++) {
 		char *sql = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&sql, &len);
@@ -282,16 +304,17 @@ enum db_result db_open(struct db *d, char *why, size_t whylen)
 			return DB_FATAL;
 		}
 		fprintf(f, "BEGIN;\n");
-		db_schema_sql(d->c.schema, f);
-		fprintf(f, "INSERT INTO %s.schema_version (version) VALUES (%d);\nCOMMIT;\n", d->qschema, PG_SCHEMA_VERSION);
+		schema_step(d->c.schema, step, f);
+		fprintf(f, "INSERT INTO %s.schema_version (version) VALUES (%d);\nCOMMIT;\n", d->qschema, step);
 		fclose(f);
 		enum db_result r = exec(d, sql, why, whylen);
 		free(sql);
 		if (r != DB_OK) {
-			exec(d, "ROLLBACK", why + strlen(why), 0);
+			char ignore[8];
+			exec(d, "ROLLBACK", ignore, sizeof ignore);
 			return r == DB_DOWN ? DB_DOWN : DB_FATAL;
 		}
-		log_info("schema %s set up at version %d (was %d)", d->c.schema, PG_SCHEMA_VERSION, v);
+		log_info("schema %s: version %d%s", d->c.schema, step, v ? " (upgraded)" : "");
 	}
 	/* partitions ahead of time, so inserts rarely wait for DDL */
 	int64_t today = time_now_ms() / 86400000;

@@ -22,7 +22,7 @@
 
 #include "tables.h"
 
-#define PG_SCHEMA_VERSION 1
+#define PG_SCHEMA_VERSION 2
 
 struct db_conf {
 	const char	*conninfo;	/* a libpq connection string or "service=..."; NULL: the keys below */
@@ -31,6 +31,7 @@ struct db_conf {
 	const char	*schema;
 	int		 connect_timeout;	/* s */
 	int		 partitions_ahead;	/* days */
+	int		 schema_target;		/* 0: the latest; else set up only that far (tests, staged upgrades) */
 };
 
 enum db_result {

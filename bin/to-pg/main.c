@@ -32,9 +32,10 @@
 
 #define USAGE "to-pg [-nqvV] [-c file] [--set key=value] [--dry-run] [--init-schema] [--print-schema]\n" \
 	"             [--retention days] [--spool dir] [--spool-max-bytes n] [--spool-drop newest|oldest]\n" \
-	"             [--queue-max-bytes n] [--password-file file] [--drain-timeout ms] [--ready-fd fd]"
+	"             [--queue-max-bytes n] [--password-file file] [--drain-timeout ms] [--schema-version n]\n" \
+	"             [--ready-fd fd]"
 
-enum { OPT_DRY_RUN = CLI_OPT_TOOL, OPT_INIT, OPT_PRINT_SCHEMA, OPT_RETENTION, OPT_PASSWORD_FILE };
+enum { OPT_DRY_RUN = CLI_OPT_TOOL, OPT_INIT, OPT_PRINT_SCHEMA, OPT_RETENTION, OPT_PASSWORD_FILE, OPT_SCHEMA_VERSION };
 
 #define PG "Butler-SOS.postgresConfig."
 #define READ_BURST	4096
@@ -323,6 +324,7 @@ int main(int argc, char **argv)
 		{ "print-schema", no_argument, NULL, OPT_PRINT_SCHEMA },
 		{ "retention", required_argument, NULL, OPT_RETENTION },
 		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+		{ "schema-version", required_argument, NULL, OPT_SCHEMA_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli;
@@ -331,6 +333,7 @@ int main(int argc, char **argv)
 	const char *password_file = NULL;
 	bool init_only = false, print_schema = false;
 	long long retention = -1;
+	int schema_target = 0;
 	struct cfg *c;
 	int opt;
 
@@ -353,6 +356,9 @@ int main(int argc, char **argv)
 		case OPT_PASSWORD_FILE:
 			password_file = optarg;
 			break;
+		case OPT_SCHEMA_VERSION:
+			schema_target = (int)cli_int(&cli, "--schema-version", optarg, 1, PG_SCHEMA_VERSION);
+			break;
 		default:
 			if (!sink_option(&cli, &sink, opt, optarg))
 				cli_usage_error(&cli, "unknown option");
@@ -363,6 +369,7 @@ int main(int argc, char **argv)
 	cli_config_done(&cli, c, conf_load(c, &s, password_file));
 	if (retention > 0)
 		s.retention_days = retention;
+	s.dc.schema_target = schema_target;
 	if (print_schema) {
 		db_schema_sql(s.dc.schema, stdout);
 		return EX_OK;
