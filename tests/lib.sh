@@ -250,25 +250,83 @@ start_prometheus() {	# scrapes nothing until a test writes its config
 	wait_port "$PROM_PORT"
 }
 
-start_postgres() {	# a throwaway cluster, trust auth on loopback; user "senseops"
+# start_postgres: a throwaway cluster (a new one in $PG_DIR each call) on
+# 127.0.0.1 with the superuser "senseops" and a database "senseops". Trust
+# authentication, unless PG_PASSWORD is set: then scram-sha-256 on TCP with
+# that password (the Unix socket in $PG_SOCKDIR stays trust).
+# PG_SSL_CERT and PG_SSL_KEY (and PG_SSL_CA): TLS on, with copies of the files
+# that only the server's account may read.
+start_postgres() {
 	local bindir
 	bindir=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
 	need "$bindir/initdb"
+	PG_BINDIR=$bindir
 	PG_PORT=$(free_port)
-	local d=$T_TMP/pg run_as=()
+	PG_SEQ=$((${PG_SEQ:-0} + 1))
+	PG_PASS=${PG_PASSWORD:-}
+	local d=$T_TMP/pg$PG_SEQ run_as=() srv_as=() f
+	local init=(-U senseops -A trust --no-sync)
+	local opts=(-c listen_addresses=127.0.0.1 -p "$PG_PORT" -c fsync=off)
 	mkdir -p "$d"
-	# PostgreSQL refuses to run as root: use the postgres account then
-	if [ "$(id -u)" -eq 0 ]; then
-		chown postgres "$d" && chmod 700 "$d" && chmod 711 "$T_TMP"
-		run_as=(runuser -u postgres --)
+	if [ -n "$PG_PASS" ]; then
+		printf '%s\n' "$PG_PASS" >"$d/pwfile"
+		init=(-U senseops --auth-local=trust --auth-host=scram-sha-256 --pwfile="$d/pwfile" --no-sync)
 	fi
-	"${run_as[@]}" "$bindir/initdb" -D "$d/data" -U senseops -A trust --no-sync \
-		>"$T_TMP/initdb.log" 2>&1 || return 1
-	start_bg postgres "${run_as[@]}" "$bindir/postgres" -D "$d/data" -k "$d" \
-		-c listen_addresses=127.0.0.1 -p "$PG_PORT" -c fsync=off
-	PG_PID=$BG_PID
+	if [ -n "${PG_SSL_CERT:-}" ]; then
+		cp "$PG_SSL_CERT" "$d/server.crt" && cp "$PG_SSL_KEY" "$d/server.key" || return 1
+		chmod 600 "$d/server.key"
+		opts+=(-c ssl=on -c "ssl_cert_file=$d/server.crt" -c "ssl_key_file=$d/server.key")
+		if [ -n "${PG_SSL_CA:-}" ]; then
+			cp "$PG_SSL_CA" "$d/ca.crt" || return 1
+			opts+=(-c "ssl_ca_file=$d/ca.crt")
+		fi
+	fi
+	# PostgreSQL refuses to run as root: use the postgres account then (the
+	# server through setpriv, which execs: signals reach the postmaster itself)
+	if [ "$(id -u)" -eq 0 ]; then
+		for f in "$d" "$d"/*; do
+			[ -e "$f" ] && chown postgres "$f"
+		done
+		chmod 700 "$d" && chmod 711 "$T_TMP"
+		run_as=(runuser -u postgres --)
+		srv_as=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+	fi
+	"${run_as[@]}" "$bindir/initdb" -D "$d/data" "${init[@]}" >"$d/initdb.log" 2>&1 || return 1
+	rm -f "$d/pwfile"
+	PG_DIR=$d
 	PG_SOCKDIR=$d
-	wait_port "$PG_PORT"
+	PG_CMD=("${srv_as[@]}" "$bindir/postgres" -D "$d/data" -k "$d" "${opts[@]}")
+	start_bg postgres "${PG_CMD[@]}"
+	PG_PID=$BG_PID
+	pg_wait_ready || return 1
+	"$bindir/psql" -h "$d" -p "$PG_PORT" -U senseops -d postgres -X -q -c 'CREATE DATABASE senseops' \
+		>>"$d/initdb.log" 2>&1
+}
+
+pg_wait_ready() {	# until the cluster of start_postgres accepts connections (15 s at most)
+	local i
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$PG_PID" 2>/dev/null || return 1
+		"$PG_BINDIR/pg_isready" -q -h "$PG_SOCKDIR" -p "$PG_PORT" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+stop_postgres() {	# a fast shutdown: open connections are ended, not waited for
+	kill -INT "$PG_PID" 2>/dev/null || true
+	t_wait_gone "$PG_PID" 10
+}
+
+restart_postgres() {	# after stop_postgres: the same cluster, configuration and port again
+	start_bg postgres "${PG_CMD[@]}"
+	PG_PID=$BG_PID
+	pg_wait_ready
+}
+
+pg_sql() {	# pg_sql SQL: runs it in the database senseops over TCP; rows unaligned, '|' between columns
+	PGPASSWORD=$PG_PASS "$PG_BINDIR/psql" -h 127.0.0.1 -p "$PG_PORT" \
+		-U senseops -d senseops -X -q -t -A -v ON_ERROR_STOP=1 -c "$1"
 }
 
 # --- the fixtures as senseops records ------------------------------------
