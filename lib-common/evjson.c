@@ -111,7 +111,8 @@ bool json_number_canonical(const char *s, size_t n)
 		else
 			return false;
 	}
-	return digits > 0 && digits <= 15 && !(frac && s[n - 1] == '0');
+	/* an integer is kept as written, however long: rewriting it through a double would change it */
+	return digits > 0 && (!frac || (digits <= 15 && s[n - 1] != '0'));
 }
 
 static void scalar(struct evjson *w, int t)

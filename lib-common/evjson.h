@@ -56,7 +56,11 @@ void evjson_pretty(struct evjson *w, int t);
  */
 void evjson_event(struct evjson *w, bool with_tags);
 
-/* Is this JSON number text how JavaScript prints it (plain digits, no exponent, at most 15 of them)? */
+/*
+ * Can this JSON number text be kept as written: an integer, or a decimal
+ * fraction without exponent or trailing zero of at most 15 digits (how
+ * JavaScript prints it)?
+ */
 bool json_number_canonical(const char *s, size_t n);
 /* Is member key token k of the record kind, ts or tags? */
 bool evjson_envelope_key(const struct jscan *js, int k);

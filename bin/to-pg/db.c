@@ -96,6 +96,24 @@ static void views_sql(const char *s, const char *v, FILE *o)
 	fprintf(o, "CREATE OR REPLACE VIEW %s.user_session_summary AS SELECT ts AS time, host, server_name, "
 	    "virtual_proxy AS user_session_virtual_proxy, tags->>'user_session_host' AS user_session_host, tags, "
 	    "session_count, session_user_id_list FROM %s.sessions;\n", v, s);
+	fprintf(o, "CREATE OR REPLACE VIEW %s.user_session_list AS SELECT ts AS time, host, server_name, "
+	    "virtual_proxy AS user_session_virtual_proxy, tags->>'user_session_host' AS user_session_host, tags, "
+	    "session_count, session_user_id_list FROM %s.sessions;\n", v, s);
+	fprintf(o, "CREATE OR REPLACE VIEW %s.log_events_queue AS SELECT ts AS time, tags, queue_size, queue_max_size, "
+	    "queue_utilization_pct, messages_received, messages_queued, messages_processed, messages_dropped_total, "
+	    "processing_time_avg_ms, backpressure_active, extra FROM %s.queue WHERE queue_type = 'log_events';\n", v, s);
+	fprintf(o, "CREATE OR REPLACE VIEW %s.user_events_queue AS SELECT ts AS time, tags, queue_size, queue_max_size, "
+	    "queue_utilization_pct, messages_received, messages_queued, messages_processed, messages_dropped_total, "
+	    "processing_time_avg_ms, backpressure_active, extra FROM %s.queue WHERE queue_type = 'user_events';\n", v, s);
+	fprintf(o, "CREATE OR REPLACE VIEW %s.butler_sos_errors AS SELECT ts AS time, error_type, "
+	    "tags->>'server_name' AS server_name, coalesce(extra->>'server_host', tags->>'host') AS host, "
+	    "coalesce(error_category, 'unknown') AS error_category, 1 AS error_count, error_code, http_status, "
+	    "extra->>'request_url' AS request_url, message, tags FROM %s.error;\n", v, s);
+	fprintf(o, "CREATE OR REPLACE VIEW %s.butlersos_memory_usage AS SELECT ts AS time, "
+	    "tags->>'butler_sos_instance' AS butler_sos_instance, process, "
+	    "round(rss_bytes / 1048576.0, 2) AS process_memory, round(rss_bytes / 1048576.0, 2) AS heap_used, "
+	    "round(coalesce((extra->>'rss_peak_bytes')::numeric, rss_bytes) / 1048576.0, 2) AS heap_total, "
+	    "0 AS external, tags FROM %s.process;\n", v, s);
 	fprintf(o, "CREATE OR REPLACE VIEW %s.user_session_details AS SELECT s.ts AS time, s.host, s.server_name, "
 	    "s.virtual_proxy AS user_session_virtual_proxy, d->>'session_id' AS user_session_id, "
 	    "d->>'user_directory' AS user_session_user_directory, d->>'user_id' AS user_session_user_id, s.tags "
@@ -335,7 +353,9 @@ static void day_text(int64_t day, char *out, size_t len)
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
-	strftime(out, len, "%Y%m%d", &tm);
+	/* rows only come from the years 1000 to 9999 (tables.c): always eight digits */
+	snprintf(out, len, "%04u%02u%02u", (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
+	    (unsigned)tm.tm_mday % 100u);
 }
 
 static bool known(struct db *d, size_t ti, int64_t day)
@@ -423,6 +443,16 @@ int db_batch_add(struct db *d, const struct row *r)
 	b->len += r->len;
 	b->rows++;
 	return 0;
+}
+
+/* A rollback also drops the staging tables made in that transaction. */
+static void rollback(struct db *d)
+{
+	char ignore[8];
+
+	if (PQstatus(d->conn) == CONNECTION_OK)
+		exec(d, "ROLLBACK", ignore, sizeof ignore);
+	memset(d->staged, 0, sizeof d->staged);
 }
 
 /* SQLSTATE of the last failure: 23505 is a unique violation (a row written before) */
@@ -514,8 +544,7 @@ again:
 	for (size_t ti = 0; ti < pg_ntables; ti++)
 		if (d->buf[ti].rows && (r = copy_into(d, ti, dedupe, &dup, why, whylen)) != DB_OK) {
 			if (dup && !dedupe) {	/* written before: once more, keeping only the new rows */
-				char ignore[8];
-				exec(d, "ROLLBACK", ignore, sizeof ignore);
+				rollback(d);
 				dedupe = true;
 				dup = false;
 				goto again;
@@ -535,14 +564,13 @@ again:
 		goto fail;
 	}
 	PQclear(res);
-	if ((r = exec(d, "COMMIT", why, whylen)) != DB_OK)
+	if ((r = exec(d, "COMMIT", why, whylen)) != DB_OK) {
+		rollback(d);
 		return r;
+	}
 	return DB_OK;
 fail:
-	if (PQstatus(d->conn) == CONNECTION_OK) {
-		char ignore[8];
-		exec(d, "ROLLBACK", ignore, sizeof ignore);
-	}
+	rollback(d);
 	return r;
 }
 

@@ -56,8 +56,9 @@ struct state {
 	struct spool_pos split_end;	/* ...until the queue is past where the refused batch ended */
 	bool		 splitting;
 	struct spool_pos end;		/* of the batch being built */
-	size_t		 records;
+	size_t		 records, batch_bad;	/* taken into the batch; of them, bad */
 	char		 kind[65];	/* of the batch's last record */
+	char		 password_from[300];	/* "file X", "environment V", ..., for messages */
 	char		*single_copy;	/* a one-record batch: its line, for the rejected table */
 	size_t		 single_len;
 	int64_t		 next_try, last_send, last_retention;
@@ -78,6 +79,7 @@ static int take(const char *line, size_t n, struct spool_pos after, void *arg)
 		return 1;	/* too many days or out of memory: the rest comes in the next batch */
 	s->end = after;
 	s->records++;
+	s->batch_bad += rr == ROWS_BAD;
 	snprintf(s->kind, sizeof s->kind, "%s", rr == ROWS_OK ? (r.t->kind ? r.t->kind : "records") : "bad");
 	/* kept for the rejected table, should this record (alone in its batch) be refused */
 	char *c = s->limit == 1 ? realloc(s->single_copy, n + 1) : NULL;
@@ -114,7 +116,7 @@ static void ack(struct state *s)
 {
 	if (sinkq_ack(s->q, s->end) != 0)
 		log_error("cannot acknowledge in the queue: %s", strerror(errno));
-	s->written += s->records;
+	s->written += s->records - s->batch_bad;
 }
 
 static void connect_db(struct state *s, bool first)
@@ -128,7 +130,8 @@ static void connect_db(struct state *s, bool first)
 		return;
 	case DB_AUTH:
 		if (first)
-			die(EX_NOPERM, "PostgreSQL refused the credentials: %s", why);
+			die(EX_NOPERM, "PostgreSQL refused the credentials%s%s: %s", s->password_from[0] ? " (password from " : "",
+			    s->password_from[0] ? s->password_from : "", why);
 		break;
 	case DB_FATAL:
 		die(EX_CONFIG, "cannot set the schema up: %s", why);
@@ -158,7 +161,7 @@ static void maybe_write(struct state *s, int64_t now, bool draining)
 			return;
 	}
 	db_batch_reset(s->db);
-	s->records = 0;
+	s->records = s->batch_bad = 0;
 	if (sinkq_peek(s->q, s->limit, BATCH_BYTES, take, s) <= 0)
 		return;
 	s->last_send = now;
@@ -310,6 +313,8 @@ static int conf_load(struct cfg *c, struct state *s, const char *password_file)
 	d->partitions_ahead = (int)ahead;
 	if (cfg_secret(c, PG "password", password_file, "SENSEOPS_PG_PASSWORD", &s->password, &from))
 		return -1;
+	if (from)
+		snprintf(s->password_from, sizeof s->password_from, "%s)", from);
 	d->password = s->password;	/* absent: libpq's PGPASSFILE or ~/.pgpass */
 	return 0;
 }
@@ -372,6 +377,8 @@ int main(int argc, char **argv)
 	s.dc.schema_target = schema_target;
 	if (print_schema) {
 		db_schema_sql(s.dc.schema, stdout);
+		cfg_secret_free(s.password);
+		cfg_free(c);
 		return EX_OK;
 	}
 	bool tcp = s.dc.conninfo || (s.dc.host && s.dc.host[0] != '/');
@@ -387,14 +394,22 @@ int main(int argc, char **argv)
 	if (!s.dry_run) {
 		connect_db(&s, true);
 		if (init_only) {
-			if (!db_connected(s.db))
-				die(EX_UNAVAILABLE, "PostgreSQL not reachable: the schema was not set up");
-			if (s.retention_days > 0) {
-				char why[512];
-				if (db_retention(s.db, (int)s.retention_days, why, sizeof why) < 0)
-					die(EX_UNAVAILABLE, "retention: %s", why);
+			int rc = EX_OK;
+			char why[512];
+			if (!db_connected(s.db)) {
+				log_error("PostgreSQL not reachable: the schema was not set up");
+				rc = EX_UNAVAILABLE;
+			} else if (s.retention_days > 0 && db_retention(s.db, (int)s.retention_days, why, sizeof why) < 0) {
+				log_error("retention: %s", why);
+				rc = EX_UNAVAILABLE;
 			}
-			return EX_OK;
+			db_free(s.db);
+			rows_free(s.rows);
+			sinkq_close(s.q);
+			ndjson_reader_free(&s.in);
+			cfg_secret_free(s.password);
+			cfg_free(c);
+			return rc;
 		}
 	}
 	cli_running(&cli);

@@ -212,12 +212,18 @@ static int path_get(const struct rows *r, const char *path)
 	return jscan_get(&r->js, jscan_get(&r->js, 0, first), dot + 1);
 }
 
-static void put_value(struct rows *r, const struct column *c)
+/*
+ * The column's value from the record; NULL when absent or when it does not
+ * fit the column (a fraction or a huge number for bigint, a string for a
+ * number): returns false then, and the member stays in extra.
+ */
+static bool put_value(struct rows *r, const struct column *c)
 {
 	int t = path_get(r, c->path);
 	const struct jtok *k = t >= 0 ? &r->js.tok[t] : NULL;
 	char num[40];
 	double d;
+	int64_t i;
 	int len;
 
 	switch (c->type) {
@@ -227,68 +233,66 @@ static void put_value(struct rows *r, const struct column *c)
 		if (!k || k->type != JS_STRING || (n = jscan_str(&r->js, t, &p, r->dec, r->dcap)) < 0)
 			break;
 		put_escaped(r, p, (size_t)n);
-		return;
+		return true;
 	}
 	case CT_BIGINT:
-		if (!k || k->type != JS_NUMBER || jscan_double(&r->js, t, &d) != 0 || !isfinite(d))
+		/* exactly, whole numbers within bigint only: 1.5 or 1e300 are not forced in */
+		if (!k || k->type != JS_NUMBER || jscan_int(&r->js, t, &i) != 0)
 			break;
-		/* whole numbers within bigint; anything else is kept in extra, not forced */
-		d = floor(d);
-		if (d < -9.2233720368547e18 || d > 9.2233720368547e18)
-			break;
-		len = snprintf(num, sizeof num, "%lld", (long long)d);
+		len = snprintf(num, sizeof num, "%lld", (long long)i);
 		put(r, num, (size_t)len);
-		return;
+		return true;
 	case CT_DOUBLE:
 		if (!k || k->type != JS_NUMBER || jscan_double(&r->js, t, &d) != 0 || !isfinite(d))
 			break;
 		len = jsonw_format_double(num, d);
 		put(r, num, (size_t)len);
-		return;
+		return true;
 	case CT_BOOL:
 		if (!k || (k->type != JS_TRUE && k->type != JS_FALSE))
 			break;
 		put(r, k->type == JS_TRUE ? "t" : "f", 1);
-		return;
+		return true;
 	case CT_COUNT:
 		if (!k || k->type != JS_ARRAY)
 			break;
 		len = snprintf(num, sizeof num, "%u", k->size);
 		put(r, num, (size_t)len);
-		return;
+		return true;
 	}
 	put(r, "\\N", 2);
+	return !k || k->type == JS_NULL;	/* nothing lost: there was no value */
 }
 
-/* JSON for a jsonb column: PostgreSQL refuses \u0000, so it is removed (and counted). */
-static void put_json(struct rows *r, const char *s, size_t n)
+/* JSON for a jsonb column: PostgreSQL refuses the escape \u0000, so it is removed (and counted). */
+static void put_json(struct rows *r, char *s, size_t n)
 {
-	size_t start = r->len;
+	size_t w = 0;
 
-	put_escaped(r, s, n);
-	char *p = r->buf + start, *end = r->buf + r->len, *w = p;
-	/* "\u0000" is "\\\\u0000" after COPY escaping */
-	for (char *q = p; q < end;) {
-		if (end - q >= 7 && memcmp(q, "\\\\u0000", 7) == 0) {
-			q += 7;
+	/* escapes come in pairs: "\\u0000" is a backslash and the text u0000, left alone */
+	for (size_t i = 0; i < n;) {
+		if (s[i] == '\\' && i + 5 < n && memcmp(s + i + 1, "u0000", 5) == 0) {
+			i += 6;
 			r->repaired++;
 			continue;
 		}
-		*w++ = *q++;
+		if (s[i] == '\\' && i + 1 < n)
+			s[w++] = s[i++];
+		s[w++] = s[i++];
 	}
-	r->len = (size_t)(w - r->buf);
+	put_escaped(r, s, w);
 }
 
-/* Is top-level member key k used by a column of t as a whole (not through a dot)? */
-static bool own_column(const struct rows *r, const struct table *t, int k)
+/* The column that holds top-level member key k as a whole (not through a dot); -1 when none. */
+static int own_column(const struct rows *r, const struct table *t, int k)
 {
 	const struct jtok *key = &r->js.tok[k];
 	size_t n = key->end - key->start;
 
 	for (size_t i = 0; i < t->ncols; i++)
 		if (!key->esc && strlen(t->cols[i].path) == n && memcmp(t->cols[i].path, r->js.s + key->start, n) == 0)
-			return true;
-	return false;
+			return (int)i;
+	return -1;
 }
 
 enum rows_result rows_build(struct rows *r, const char *line, size_t n, struct row *out, char *why, size_t whylen)
@@ -346,6 +350,11 @@ enum rows_result rows_build(struct rows *r, const char *line, size_t n, struct r
 		snprintf(why, whylen, "ts \"%s\" is not an RFC 3339 time", ts);
 		return ROWS_BAD;
 	}
+	/* daily partitions are named by four-digit years */
+	if (ms < -30610224000000LL || ms >= 253402300800000LL) {
+		snprintf(why, whylen, "ts \"%s\" is outside the years 1000 to 9999", ts);
+		return ROWS_BAD;
+	}
 	r->len = 0;
 	r->repaired = 0;
 	/* ts, id */
@@ -355,10 +364,11 @@ enum rows_result rows_build(struct rows *r, const char *line, size_t n, struct r
 	put(r, "\t", 1);
 	int idlen = snprintf(num, sizeof num, "%lld", (long long)hash64(line, n));
 	put(r, num, (size_t)idlen);
-	/* the kind's own columns */
-	for (size_t i = 0; i < t->ncols; i++) {
+	/* the kind's own columns; what does not fit one stays in extra */
+	bool held[64] = { false };	/* more columns than any table has */
+	for (size_t i = 0; i < t->ncols && i < 64; i++) {
 		put(r, "\t", 1);
-		put_value(r, &t->cols[i]);
+		held[i] = put_value(r, &t->cols[i]);
 	}
 	/* tags */
 	put(r, "\t", 1);
@@ -377,7 +387,8 @@ enum rows_result rows_build(struct rows *r, const char *line, size_t n, struct r
 	evjson_put(&r->ev, "{", 1);
 	bool first = true;
 	for (uint32_t i = 0, k = 1; i < r->js.tok[0].size; i++, k = r->js.tok[k + 1].next) {
-		if (evjson_envelope_key(&r->js, (int)k) || (t->kind && own_column(r, t, (int)k)))
+		int col = t->kind ? own_column(r, t, (int)k) : -1;
+		if (evjson_envelope_key(&r->js, (int)k) || (col >= 0 && held[col]))
 			continue;
 		if (!first)
 			evjson_put(&r->ev, ",", 1);

@@ -86,6 +86,16 @@ int main(void)
 	is_str(col(2, b, sizeof b), "nosuch", "with its kind");
 	is_str(col(4, b, sizeof b), "{\"a\":[1,{\"b\":null}]}", "and its body in extra");
 
+	is_int(build("{\"kind\":\"event_count\",\"ts\":\"2024-03-12T09:00:00.000Z\",\"tags\":{\"p\":\"C:\\\\u0000x\"},"
+	    "\"counter\":1.5,\"source\":9007199254740993}", &r), ROWS_OK, "an event count with odd values");
+	is_int(r.repaired, 0, "a backslash followed by the text u0000 is not a NUL");
+	ok(strstr(text, "\"p\":\"C:\\\\\\\\u0000x\"") != NULL, "...and stays as it is");
+	is_str(col(6, b, sizeof b), "\\N", "1.5 does not fit a bigint column");
+	ok(strstr(text, "\"counter\":1.5") != NULL, "...so it stays in extra");
+	is_str(col(3, b, sizeof b), "\\N", "a number in a text column: NULL");
+	ok(strstr(text, "\"source\":9007199254740993") != NULL, "...and kept in extra, exactly");
+	is_int(build("{\"kind\":\"x\",\"ts\":\"0999-12-31T23:59:59.999Z\",\"tags\":{}}", &r), ROWS_BAD,
+	    "a year before 1000: bad (partitions are named by four-digit years)");
 	is_int(build("{\"kind\":\"health\",\"tags\":{}}", &r), ROWS_BAD, "no ts: bad");
 	is_int(build("{\"kind\":\"health\",\"ts\":\"yesterday\",\"tags\":{}}", &r), ROWS_BAD, "a bad ts: bad");
 	is_int(build("{\"ts\":\"2024-03-12T09:00:00.000Z\"}", &r), ROWS_BAD, "no kind: bad");
