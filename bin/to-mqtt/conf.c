@@ -71,6 +71,12 @@ int conf_load(struct cfg *c, struct conf *k, const char *password_file, const ch
 	l->port = port ? (int)port : l->tls ? 8883 : 1883;
 	l->keepalive = (int)keepalive;
 	k->qos = (int)qos;
+	/*
+	 * With MQTT 3.1.1 a broker cannot say it takes fewer unacknowledged
+	 * messages, and mosquitto drops a QoS 2 message over its quota (20 by
+	 * default) without telling: QoS 2 keeps to 20 on the wire.
+	 */
+	l->send_maximum = k->qos == 2 ? 20 : (int)(k->window < 65535 ? k->window : 65535);
 	if (!*l->host)
 		return cfg_node_err(c, cfg_get(c, MQ "brokerHost"), MQ "brokerHost", "must not be empty");
 	if (!!l->cert != !!l->key)

@@ -89,13 +89,11 @@ struct link *link_new(const struct link_conf *c, const struct link_events *ev, c
 	mosquitto_connect_v5_callback_set(l->mosq, on_connect);
 	mosquitto_publish_v5_callback_set(l->mosq, on_publish);
 	/*
-	 * On the wire at most 20 unacknowledged (mosquitto's receive maximum
-	 * by default): with MQTT 3.1.1 a broker cannot say it takes fewer and
-	 * drops a QoS 2 message over its quota without telling. libmosquitto
-	 * holds the rest of the caller's window until acknowledgements come;
-	 * with MQTT 5 it follows the broker's receive maximum instead.
+	 * Unacknowledged messages on the wire: libmosquitto holds the rest of
+	 * the caller's window until acknowledgements come; with MQTT 5 it
+	 * follows the broker's receive maximum instead.
 	 */
-	mosquitto_int_option(l->mosq, MOSQ_OPT_SEND_MAXIMUM, 20);
+	mosquitto_int_option(l->mosq, MOSQ_OPT_SEND_MAXIMUM, c->send_maximum);
 	if (c->username && (rc = mosquitto_username_pw_set(l->mosq, c->username, c->password)) != MOSQ_ERR_SUCCESS)
 		goto fail;
 	if (c->tls) {

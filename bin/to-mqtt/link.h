@@ -26,6 +26,7 @@ struct link_conf {
 	const char	*cert, *key;		/* client certificate */
 	const char	*key_passphrase;
 	bool		 verify;		/* certificate and host name */
+	int		 send_maximum;		/* unacknowledged messages on the wire */
 };
 
 /* What the link tells its owner. */
