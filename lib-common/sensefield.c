@@ -9,7 +9,7 @@
 
 #include "utf8.h"
 
-size_t sf_sanitize(char *dst, const char *src, size_t n, size_t max_units)
+static size_t sanitize(char *dst, const char *src, size_t n, size_t max_units, bool keep_lf)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t o = 0, units = 0;
@@ -33,7 +33,7 @@ size_t sf_sanitize(char *dst, const char *src, size_t n, size_t max_units)
 		unsigned char c = s[i];
 		if (c < 0x80) {		/* the common case, without a call */
 			i++;
-			if (c < 0x20 || c == 0x7f)
+			if ((c < 0x20 || c == 0x7f) && !(keep_lf && c == '\n'))
 				continue;
 			if (units == max_units)
 				break;
@@ -56,6 +56,16 @@ size_t sf_sanitize(char *dst, const char *src, size_t n, size_t max_units)
 	}
 	dst[o] = '\0';
 	return o;
+}
+
+size_t sf_sanitize(char *dst, const char *src, size_t n, size_t max_units)
+{
+	return sanitize(dst, src, n, max_units, false);
+}
+
+size_t sf_sanitize_text(char *dst, const char *src, size_t n, size_t max_units)
+{
+	return sanitize(dst, src, n, max_units, true);
 }
 
 static bool hexl(char c)

@@ -11,18 +11,12 @@
 
 #include "appnames.h"
 #include "categorise.h"
+#include "evtags.h"
 #include "jsonw.h"
 #include "qixfilter.h"
 #include "userlist.h"
 
-#define EV_MAX_TAGS 32
-
 enum log_source { LS_ENGINE, LS_PROXY, LS_REPOSITORY, LS_SCHEDULER, LS_QIXPERF, LS_COUNT };
-
-struct ev_tags {
-	size_t n;
-	const char *name[EV_MAX_TAGS], *value[EV_MAX_TAGS];
-};
 
 struct ev_conf {
 	bool source_enable[LS_COUNT];	/* logEvents.source.*.enable */

@@ -197,21 +197,6 @@ static bool event_time(struct span s, int64_t *ms)
 	return time_parse_sense_iso(buf, ms) == 0;
 }
 
-static void write_tags(struct jsonw *w, const struct ev_tags *st, const struct cat_pair *cp, size_t ncp)
-{
-	jsonw_open_object(w, "tags");
-	for (size_t i = 0; i < ncp; i++) {
-		bool shadowed = false;
-		for (size_t j = 0; j < st->n; j++)
-			shadowed |= strcmp(st->name[j], cp[i].name) == 0;
-		if (!shadowed)
-			jsonw_str(w, cp[i].name, cp[i].value);
-	}
-	for (size_t j = 0; j < st->n; j++)
-		jsonw_str(w, st->name[j], st->value[j]);
-	jsonw_close(w);
-}
-
 void logevent_parse(const struct ev_conf *conf, const char *dgram, size_t n, int64_t now_ms,
     struct jsonw *out, struct ev_result *res)
 {
@@ -313,7 +298,7 @@ void logevent_parse(const struct ev_conf *conf, const char *dgram, size_t n, int
 	jsonw_open(out);
 	jsonw_str(out, "kind", l->kind);
 	jsonw_str(out, "ts", time_format_rfc3339(when, ts));
-	write_tags(out, &conf->log_tags, cats, ncats);
+	ev_tags_write(out, &conf->log_tags, cats, ncats, NULL, 0);
 	for (size_t i = 0; i < l->nspec; i++) {
 		const char *key = l->spec[i].key;
 		if ((int)i == idir)
@@ -332,14 +317,7 @@ void logevent_parse(const struct ev_conf *conf, const char *dgram, size_t n, int
 	if (ifull < 0)
 		jsonw_str(out, "user_full", full);
 	if (categorise_enabled(conf->cat)) {
-		jsonw_open_array(out, "category");
-		for (size_t i = 0; i < ncats; i++) {
-			jsonw_open_object(out, NULL);
-			jsonw_str(out, "name", cats[i].name);
-			jsonw_str(out, "value", cats[i].value);
-			jsonw_close(out);
-		}
-		jsonw_close_array(out);
+		ev_categories_write(out, cats, ncats);
 	}
 	jsonw_close(out);
 	res->verdict = out->overflow ? EV_TOO_BIG : EV_RECORD;

@@ -75,35 +75,10 @@ static const char *key(const char *a, const char *b)
 #define cfg_fail(c, node, path, ...) \
 	(cfg_node_err((c), (node), (path), __VA_ARGS__), die(EX_CONFIG, "%s", cfg_error(c)))
 
-/* A list of {name, value} (Butler SOS's tag lists); values may be scalars of any type. */
 static void tags_load(struct cfg *c, const char *path, struct ev_tags *t)
 {
-	const cJSON *list = cfg_get(c, path), *it;
-
-	t->n = 0;
-	if (!list || cJSON_IsNull(list))
-		return;
-	if (!cJSON_IsArray(list))
-		cfg_fail(c, list, path, "expected a list of {name, value}");
-	cJSON_ArrayForEach(it, list) {
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "value");
-		if (!cJSON_IsString(n) || !*n->valuestring || !(cJSON_IsString(v) || cJSON_IsNumber(v) || cJSON_IsBool(v)))
-			cfg_fail(c, it, path, "each item needs a name and a scalar value");
-		if (t->n == EV_MAX_TAGS)
-			cfg_fail(c, it, path, "at most %d tags", EV_MAX_TAGS);
-		t->name[t->n] = n->valuestring;
-		if (cJSON_IsString(v)) {
-			t->value[t->n] = v->valuestring;
-		} else {
-			/* a number or bool in YAML is a tag text all the same */
-			char *txt = cJSON_PrintUnformatted(v);
-			if (!txt)
-				die(EX_OSERR, "out of memory");
-			t->value[t->n] = txt;	/* lives as long as the process */
-		}
-		t->n++;
-	}
+	if (ev_tags_load(c, path, t))
+		die(EX_CONFIG, "%s", cfg_error(c));
 }
 
 static void strings_load(struct cfg *c, const char *path, const char **out, size_t *n, size_t max)

@@ -18,10 +18,7 @@ static void head(struct jsonw *w, const char *kind, const struct ev_tags *tags, 
 	jsonw_open(w);
 	jsonw_str(w, "kind", kind);
 	jsonw_str(w, "ts", time_format_rfc3339(now, ts));
-	jsonw_open_object(w, "tags");
-	for (size_t i = 0; i < tags->n; i++)
-		jsonw_str(w, tags->name[i], tags->value[i]);
-	jsonw_close(w);
+	ev_tags_write(w, tags, NULL, 0, NULL, 0);
 }
 
 static size_t finish(struct outq *q, struct jsonw *w)
