@@ -37,9 +37,9 @@ ALL_CFLAGS := -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS := $(SAN_LD) $(HARDEN_LD) -Wl,--as-needed $(LDFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm
 
-TOOLS := sysinfo udp-listen sense-poll to-influx to-mqtt to-pg
+TOOLS := sysinfo udp-listen sense-poll to-influx to-mqtt to-pg log-tail
 TOOL_BINS := $(TOOLS:%=$(BUILD)/bin/%)
-HELPERS := record-lint udp-blast sense-sim
+HELPERS := record-lint udp-blast sense-sim sense-logs
 HELPER_BINS := $(HELPERS:%=$(BUILD)/tools/%)
 
 LIB_SRCS := $(wildcard lib-common/*.c)

@@ -131,3 +131,61 @@ err:
 	errno = saved;
 	return -1;
 }
+
+int file_write_atomic(const char *path, const char *buf, size_t len, bool sync)
+{
+	char tmp[4096], dir[4096];
+	int e;
+
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(fd, buf + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		off += (size_t)n;
+	}
+	if ((sync && fsync(fd) != 0) || close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	if (rename(tmp, path) != 0) {
+		e = errno;
+		(void)unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	if (sync) {
+		/* the rename itself is durable only once the directory is */
+		snprintf(dir, sizeof dir, "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash == dir)
+			slash[1] = '\0';
+		else if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof dir, ".");
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return -1;
+		e = fsync(dfd) != 0 ? errno : 0;
+		close(dfd);
+		errno = e;
+		return e ? -1 : 0;
+	}
+	return 0;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	(void)unlink(tmp);
+	errno = e;
+	return -1;
+}

@@ -5,6 +5,7 @@
 #ifndef SENSEOPS_FILEIO_H
 #define SENSEOPS_FILEIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -47,5 +48,13 @@ void lines_close(struct lines *l);
  * holds more than max bytes.
  */
 int file_slurp(const char *path, size_t max, char **out, size_t *len, struct stat *st);
+
+/*
+ * Replaces path with len bytes of buf atomically: a temporary file beside
+ * it (mode 0600), then rename(2). With sync, the data and the directory
+ * are fsync'd, so the new content survives a power loss too. Returns 0,
+ * or -1 with errno set (the old file is then untouched).
+ */
+int file_write_atomic(const char *path, const char *buf, size_t len, bool sync);
 
 #endif

@@ -1,0 +1,516 @@
+/*
+ * layout: Sense log file names and headers, and rows to records.
+ *
+ * A row becomes the record udp-listen makes of the same event: the same
+ * kind, source, field names, order and rules (evfield.h), so the sinks
+ * write the same points and topics for both. Columns are found by header
+ * name, ignoring case; a column no field takes goes to "extra" under its
+ * header name.
+ */
+#include "layout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "evfield.h"
+#include "sensefield.h"
+#include "timefmt.h"
+
+/* A record field and the header names (| between) it is read from. */
+struct lt_field {
+	struct field_spec spec;
+	const char *cols;
+};
+
+#define F(k, r, m, c) { { (k), (r), (m) }, (c) }
+/* Every source starts with these eight, at these positions. */
+#define COMMON \
+	F("source", R_STR, 100, NULL), F("log_row", R_INT, 0, "Sequence#"), \
+	F("ts_iso", R_STR, 50, "Timestamp"), F("ts_local", R_STR, 50, NULL), \
+	F("level", R_STR, 20, "Level|Severity"), F("host", R_STR, 100, "Hostname"), \
+	F("subsystem", R_STR, 200, "Logger"), F("windows_user", R_STR, 100, "ServiceUser")
+enum { I_SOURCE, I_ROW, I_TS_ISO, I_TS_LOCAL, I_LEVEL, I_HOST, I_SUBSYSTEM, I_WINUSER };
+
+static const struct lt_field engine_fields[] = {
+	COMMON, F("message", R_TEXT, 1000, "Message"),
+	F("proxy_session_id", R_STR, 100, "ProxySessionId"),
+	F("user_directory", R_STR, 100, "UserDirectory|ActiveUserDirectory"),
+	F("user_id", R_STR, 100, "UserId|ActiveUserId"), F("engine_ts", R_STR, 50, "EngineTimestamp"),
+	F("process_id", R_UUID, 0, "ProcessId"), F("engine_exe_version", R_STR, 50, "Exe Version"),
+	F("server_started", R_STR, 50, "Server Started"), F("entry_type", R_STR, 50, "Entry Type"),
+	F("session_id", R_UUID, 0, "SessionId"), F("app_id", R_UUID, 0, "AppId"),
+};
+
+static const struct lt_field proxy_fields[] = {
+	COMMON, F("message", R_TEXT, 1000, "Message"),
+	F("exception_message", R_TEXT, 1000, "Exception"),
+	F("user_directory", R_STR, 100, "UserDirectory|ActiveUserDirectory"),
+	F("user_id", R_STR, 100, "UserId|ActiveUserId"), F("command", R_STR, 200, "Command"),
+	F("result_code", R_STR, 50, "Result"), F("origin", R_STR, 200, "Origin"),
+	F("context", R_STR, 200, "Context"),
+};
+
+static const struct lt_field scheduler_fields[] = {
+	COMMON, F("message", R_TEXT, 1000, "Message"),
+	F("exception_message", R_TEXT, 1000, "Exception"),
+	F("user_directory", R_STR, 100, "UserDirectory|ActiveUserDirectory"),
+	F("user_id", R_STR, 100, "UserId|ActiveUserId"), F("user_full", R_STR, 200, "User"),
+	F("task_name", R_STR, 200, "TaskName"), F("app_name", R_STR, 200, "AppName"),
+	F("task_id", R_UUID, 0, "TaskId"), F("app_id", R_UUID, 0, "AppId"),
+	F("execution_id", R_UUID, 0, "ExecutionId"),
+};
+
+static const struct lt_field qix_fields[] = {
+	COMMON, F("proxy_session_id", R_STR, 100, "ProxySessionId"),
+	F("user_directory", R_STR, 100, "ActiveUserDirectory|UserDirectory"),
+	F("user_id", R_STR, 100, "ActiveUserId|UserId"), F("engine_ts", R_STR, 50, "EngineTimestamp"),
+	F("session_id", R_UUID, 0, "SessionId|CServerId"), F("app_id", R_UUID, 0, "DocId|AppId"),
+	F("request_id", R_UINT_99, 0, "RequestId"), F("method", R_STR, 100, "Method"),
+	F("process_time", R_FLOAT, 0, "ProcessTime"), F("work_time", R_FLOAT, 0, "WorkTime"),
+	F("lock_time", R_FLOAT, 0, "LockTime"), F("validate_time", R_FLOAT, 0, "ValidateTime"),
+	F("traverse_time", R_FLOAT, 0, "TraverseTime"), F("handle", R_INT_99, 0, "Handle"),
+	F("object_id", R_STR, 100, "ObjectId"), F("net_ram", R_UINT_1, 0, "NetRAM"),
+	F("peak_ram", R_UINT_1, 0, "PeakRAM"), F("object_type", R_STR, 100, "ObjectType"),
+};
+
+/* Services other than the four: the fields every log event has. */
+static const struct lt_field other_fields[] = {
+	COMMON, F("message", R_TEXT, 1000, "Message"),
+	F("exception_message", R_TEXT, 1000, "Exception"),
+	F("user_directory", R_STR, 100, "UserDirectory|ActiveUserDirectory"),
+	F("user_id", R_STR, 100, "UserId|ActiveUserId"),
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct {
+	const struct lt_field *f;
+	size_t n;
+} tables[] = {
+	[LT_ENGINE] = { engine_fields, N(engine_fields) },
+	[LT_PROXY] = { proxy_fields, N(proxy_fields) },
+	[LT_REPOSITORY] = { proxy_fields, N(proxy_fields) },
+	[LT_SCHEDULER] = { scheduler_fields, N(scheduler_fields) },
+	[LT_QIXPERF] = { qix_fields, N(qix_fields) },
+	[LT_OTHER] = { other_fields, N(other_fields) },
+};
+
+static int field_index(enum lt_source src, const char *key)
+{
+	for (size_t i = 0; i < tables[src].n; i++)
+		if (strcmp(tables[src].f[i].spec.key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* --- file names ----------------------------------------------------------------- */
+
+static const char *const services[] = {
+	"Engine", "Proxy", "Repository", "Scheduler", "Printing", "AppMigration", "Script",
+};
+
+static bool is_service(const char *s, size_t n)
+{
+	for (size_t i = 0; i < N(services); i++)
+		if (strlen(services[i]) == n && strncasecmp(s, services[i], n) == 0)
+			return true;
+	/* the node.js services: HubService, CapabilityService, ... */
+	return n > 7 && strncasecmp(s + n - 7, "Service", 7) == 0;
+}
+
+/* "_2024-11-05T11.02.44Z" at the end of s[0..n)? */
+static bool roll_stamp(const char *s, size_t n)
+{
+	static const char pat[] = "_dddd-dd-ddTdd.dd.ddZ";
+	size_t k = sizeof pat - 1;
+
+	if (n < k)
+		return false;
+	s += n - k;
+	for (size_t i = 0; i < k; i++)
+		if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pat[i])
+			return false;
+	return true;
+}
+
+static void copy(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+/* The folder above Audit, System or Trace, as the service when the name does not say. */
+static void service_from_dirs(struct lt_layout *l, const char *path, size_t dirlen)
+{
+	const char *end = path + dirlen;	/* the '/' before the base name */
+	const char *p = end;
+
+	while (p > path && p[-1] != '/')
+		p--;
+	size_t n = (size_t)(end - p);
+	bool family = (n == 5 && strncasecmp(p, "Audit", 5) == 0) || (n == 6 && strncasecmp(p, "System", 6) == 0) ||
+	    (n == 5 && strncasecmp(p, "Trace", 5) == 0);
+	if (!family || p - 1 <= path)
+		return;
+	const char *e2 = p - 1, *p2 = e2;
+	while (p2 > path && p2[-1] != '/')
+		p2--;
+	if (is_service(p2, (size_t)(e2 - p2)))
+		copy(l->service, sizeof l->service, p2, (size_t)(e2 - p2));
+}
+
+void lt_layout_name(struct lt_layout *l, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+
+	copy(l->file, sizeof l->file, base, n);
+	l->service[0] = l->log_type[0] = '\0';
+	l->finished_name = false;
+	if (n > 4 && strcasecmp(base + n - 4, ".log") == 0) {
+		l->finished_name = true;
+		n -= 4;
+		if (roll_stamp(base, n))
+			n -= 21;
+	} else if (n > 4 && strcasecmp(base + n - 4, ".txt") == 0) {
+		n -= 4;
+	}
+	/* <host>_<LogType>_<Service>, or <Service>_<LogType> */
+	const char *u2 = memrchr(base, '_', n);
+	if (u2) {
+		const char *u1 = memrchr(base, '_', (size_t)(u2 - base));
+		const char *a = u1 ? u1 + 1 : base, *b = u2 + 1;
+		size_t an = (size_t)(u2 - a), bn = (size_t)(base + n - b);
+		if (is_service(b, bn)) {
+			copy(l->service, sizeof l->service, b, bn);
+			copy(l->log_type, sizeof l->log_type, a, an);
+		} else if (is_service(a, an)) {
+			copy(l->service, sizeof l->service, a, an);
+			copy(l->log_type, sizeof l->log_type, b, bn);
+		}
+	}
+	if (!l->service[0])
+		service_from_dirs(l, path, base > path ? (size_t)(base - path - 1) : 0);
+
+	const char *svc = l->service;
+	if (strcasecmp(svc, "Engine") == 0)
+		l->src = strcasecmp(l->log_type, "QixPerformance") == 0 ? LT_QIXPERF : LT_ENGINE;
+	else if (strcasecmp(svc, "Proxy") == 0)
+		l->src = LT_PROXY;
+	else if (strcasecmp(svc, "Repository") == 0)
+		l->src = LT_REPOSITORY;
+	else if (strcasecmp(svc, "Scheduler") == 0)
+		l->src = LT_SCHEDULER;
+	else
+		l->src = LT_OTHER;
+	if (l->src == LT_QIXPERF) {
+		snprintf(l->source, sizeof l->source, "qseow-qix-perf");
+	} else {
+		snprintf(l->source, sizeof l->source, "qseow-%s", *svc ? svc : "unknown");
+		for (char *p = l->source; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p + 32);
+	}
+	/* Sense's logger names begin <Facility>.<Service> */
+	snprintf(l->subsystem, sizeof l->subsystem, "%s.%s", *l->log_type ? l->log_type : "Log",
+	    *svc ? svc : "Unknown");
+}
+
+/* --- headers -------------------------------------------------------------------- */
+
+void lt_layout_free(struct lt_layout *l)
+{
+	free(l->names);
+	l->names = NULL;
+	l->ncols = 0;
+}
+
+static bool name_in(const char *name, const char *list)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p;) {
+		const char *bar = strchr(p, '|');
+		size_t k = bar ? (size_t)(bar - p) : strlen(p);
+		if (k == n && strncasecmp(p, name, n) == 0)
+			return true;
+		p = bar ? bar + 1 : NULL;
+	}
+	return false;
+}
+
+int lt_layout_header(struct lt_layout *l, const char *line, size_t n, const char **why)
+{
+	lt_layout_free(l);
+	if (!(l->names = malloc(n + 1))) {
+		*why = "out of memory";
+		return -1;
+	}
+	memcpy(l->names, line, n);
+	l->names[n] = '\0';
+	l->ncols = 0;
+	for (char *p = l->names;; p++) {
+		if (l->ncols == LT_MAX_COLS) {
+			*why = "more than 128 columns";
+			goto bad;
+		}
+		l->col[l->ncols++] = p;
+		if (!(p = strchr(p, '\t')))
+			break;
+		*p = '\0';
+	}
+	if (strcasecmp(l->col[0], "Sequence#") != 0) {
+		*why = "the first column is not Sequence#";
+		goto bad;
+	}
+	l->i_ts = l->i_msg = -1;
+	for (size_t i = 0; i < l->ncols; i++) {
+		l->field_of_col[i] = -1;
+		l->dup[i] = false;
+		for (size_t j = 0; j < i && !l->dup[i]; j++)
+			l->dup[i] = strcasecmp(l->col[i], l->col[j]) == 0;
+		if (l->i_ts < 0 && strcasecmp(l->col[i], "Timestamp") == 0)
+			l->i_ts = (int)i;
+		if (l->i_msg < 0 && strcasecmp(l->col[i], "Message") == 0)
+			l->i_msg = (int)i;
+	}
+	if (l->i_ts < 0 || l->ncols < 3) {
+		*why = "no Timestamp column";
+		goto bad;
+	}
+	/* each field takes the first free column whose name it reads */
+	const struct lt_field *f = tables[l->src].f;
+	for (size_t fi = 0; fi < tables[l->src].n; fi++) {
+		l->col_of_field[fi] = -1;
+		for (size_t i = 0; i < l->ncols && f[fi].cols; i++)
+			if (l->field_of_col[i] < 0 && name_in(l->col[i], f[fi].cols)) {
+				l->field_of_col[i] = (signed char)fi;
+				l->col_of_field[fi] = (signed char)i;
+				break;
+			}
+	}
+	return 0;
+bad:
+	lt_layout_free(l);
+	return -1;
+}
+
+/* --- rows ----------------------------------------------------------------------- */
+
+size_t lt_count_fields(const char *s, size_t n)
+{
+	size_t k = 1;
+
+	for (const char *p = s, *end = s + n; (p = memchr(p, '\t', (size_t)(end - p))); p++)
+		k++;
+	return k;
+}
+
+static bool digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* 20241105T080215.012+0100, with either sign. */
+static bool sense_ts(const char *s, size_t n)
+{
+	return n == 24 && digits(s, 8) && s[8] == 'T' && digits(s + 9, 6) && s[15] == '.' && digits(s + 16, 3) &&
+	    (s[19] == '+' || s[19] == '-') && digits(s + 20, 4);
+}
+
+bool lt_row_start(const struct lt_layout *l, const char *line, size_t n)
+{
+	const char *p = line, *end = line + n;
+
+	for (int i = 0; i <= l->i_ts; i++) {
+		const char *tab = memchr(p, '\t', (size_t)(end - p));
+		const char *fe = tab ? tab : end;
+		if (i == 0 && (fe == p || fe - p > 10 || !digits(p, (size_t)(fe - p))))
+			return false;
+		if (i == l->i_ts)
+			return sense_ts(p, (size_t)(fe - p));
+		if (!tab)
+			return false;
+		p = tab + 1;
+	}
+	return false;
+}
+
+/*
+ * Splits row into the header's columns. A row with too many fields (a raw
+ * tab) gives the surplus back to the Message column (else the last one):
+ * the columns before it are read from the left, those after from the right.
+ */
+static size_t split(const struct lt_layout *l, const char *row, size_t n, struct span *col)
+{
+	const char *end = row + n, *p = row;
+	size_t nf = lt_count_fields(row, n), nc = l->ncols;
+	size_t wide = nf > nc ? (l->i_msg >= 0 ? (size_t)l->i_msg : nc - 1) : nc;
+
+	for (size_t i = 0; i < nc; i++) {
+		if (i == wide)
+			break;
+		if (p > end) {
+			col[i] = (struct span){ "", 0, false };
+			continue;
+		}
+		const char *tab = memchr(p, '\t', (size_t)(end - p));
+		const char *fe = tab ? tab : end;
+		col[i] = (struct span){ p, (size_t)(fe - p), true };
+		p = fe + 1;
+	}
+	if (wide < nc) {
+		const char *q = end;
+		for (size_t i = nc - 1; i > wide; i--) {
+			const char *tab = memrchr(p, '\t', (size_t)(q - p));
+			col[i] = (struct span){ tab + 1, (size_t)(q - tab - 1), true };
+			q = tab;
+		}
+		col[wide] = (struct span){ p, (size_t)(q - p), true };
+	}
+	return nf;
+}
+
+static const char *span_text(struct span s, size_t max, size_t *len)
+{
+	return fval_text(s, max, len);
+}
+
+/* 20241105T080215.012+0100 to 2024-11-05 08:02:15,012 (log4net's %date, the server's local time). */
+static void local_form(const char *s, char out[24])
+{
+	snprintf(out, 24, "%.4s-%.2s-%.2s %.2s:%.2s:%.2s,%.3s", s, s + 4, s + 6, s + 9, s + 11, s + 13, s + 16);
+}
+
+enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l, const char *row, size_t n,
+    int64_t now_ms, struct jsonw *out, size_t *nfields)
+{
+	const struct lt_field *f = tables[l->src].f;
+	size_t nf = tables[l->src].n, len;
+	struct span col[LT_MAX_COLS], raw[LT_MAX_FIELDS];
+	struct fval v[LT_MAX_FIELDS];
+	struct cat_pair cats[64];
+	size_t ncats = 0;
+	char ts[TIME_RFC3339_LEN], local[24] = "";
+	int64_t when;
+
+	*nfields = split(l, row, n, col);
+	if (!c->source_enable[l->src])
+		return LT_DISABLED;
+	if (l->src == LT_QIXPERF && !qixfilter_monitor_enabled(c->qix))
+		return LT_QIX_OFF;
+	fval_reset();
+	for (size_t i = 0; i < nf; i++) {
+		int ci = l->col_of_field[i];
+		raw[i] = ci >= 0 ? col[ci] : (struct span){ "", 0, false };
+		fval_apply(&f[i].spec, raw[i], &v[i]);
+	}
+	/* what the Sense layouts give these when the file has no column for them */
+	struct span tsr = raw[I_TS_ISO];
+	bool ts_ok = sense_ts(tsr.s, tsr.n);
+	if (ts_ok) {
+		local_form(tsr.s, local);
+		char buf[32];
+		copy(buf, sizeof buf, tsr.s, tsr.n);
+		ts_ok = time_parse_sense_iso(buf, &when) == 0;
+	}
+	if (!ts_ok)
+		when = now_ms;
+	if (l->col_of_field[I_LEVEL] < 0)
+		v[I_LEVEL] = (struct fval){ .s = "INFO", .n = 4 };
+	if (l->col_of_field[I_SUBSYSTEM] < 0)
+		v[I_SUBSYSTEM] = (struct fval){ .s = l->subsystem, .n = strlen(l->subsystem) };
+
+	int idir = field_index(l->src, "user_directory"), iid = field_index(l->src, "user_id");
+	int ifull = field_index(l->src, "user_full"), iapp = field_index(l->src, "app_id");
+	char dir[256], id[256], full[520];
+	snprintf(dir, sizeof dir, "%s", v[idir].s);
+	snprintf(id, sizeof id, "%s", v[iid].s);
+	snprintf(full, sizeof full, "%s", ifull >= 0 ? v[ifull].s : "");
+	sf_user_fields(dir, sizeof dir, id, sizeof id, full, sizeof full);
+
+	const char *app_name = "";
+	bool user_activity = true;
+	if (l->src == LT_QIXPERF) {
+		if (c->appname_lookup && v[iapp].n) {
+			const char *nm = appnames_get(c->names, v[iapp].s, v[iapp].n);
+			app_name = nm ? span_text((struct span){ nm, strlen(nm), true }, 200, &len) : "";
+		}
+		struct span psid = raw[field_index(l->src, "proxy_session_id")];
+		user_activity = !(psid.n == 1 && psid.s[0] == '0');
+		/* the filters compare raw values, as udp-listen's do */
+		const char *r_app = span_text(raw[iapp], 65535, &len);
+		const char *r_obj = span_text(raw[field_index(l->src, "object_id")], 65535, &len);
+		const char *r_type = span_text(raw[field_index(l->src, "object_type")], 65535, &len);
+		const char *r_method = span_text(raw[field_index(l->src, "method")], 65535, &len);
+		if (!qixfilter_accept(c->qix, r_app, app_name, r_obj, r_type, r_method))
+			return LT_QIX_REJECTED;
+	}
+	if (categorise_enabled(c->cat)) {
+		const char *msg = l->src == LT_QIXPERF ? "" : v[8].s;
+		if (categorise_apply(c->cat, v[I_LEVEL].s, msg, cats, N(cats), &ncats) == CAT_DROP)
+			return LT_DROP_RULE;
+	}
+	if (userlist_has(&c->exclude, dir, id))
+		return LT_EXCLUDED_USER;
+
+	jsonw_open(out);
+	jsonw_str(out, "kind", l->src == LT_QIXPERF ? "qix_perf" : "log_event");
+	jsonw_str(out, "ts", time_format_rfc3339(when, ts));
+	const char *more[] = { "log_type", l->log_type, "log_file", l->file };
+	ev_tags_write(out, &c->tags, cats, ncats, more, 2);
+	for (size_t i = 0; i < nf; i++) {
+		const char *key = f[i].spec.key;
+		if (i == I_SOURCE)
+			jsonw_str(out, key, l->source);
+		else if (i == I_TS_ISO)
+			jsonw_strn(out, key, ts_ok ? tsr.s : "", ts_ok ? tsr.n : 0);
+		else if (i == I_TS_LOCAL)
+			jsonw_str(out, key, ts_ok ? local : "");
+		else if ((int)i == idir)
+			jsonw_str(out, key, dir);
+		else if ((int)i == iid)
+			jsonw_str(out, key, id);
+		else if ((int)i == ifull)
+			jsonw_str(out, key, full);
+		else
+			fval_write(out, key, &v[i]);
+		if (l->src == LT_QIXPERF && (int)i == iapp)
+			jsonw_str(out, "app_name", app_name);
+	}
+	if (l->src == LT_QIXPERF)
+		jsonw_str(out, "event_activity_source", user_activity ? "user" : "non-user");
+	if (ifull < 0)
+		jsonw_str(out, "user_full", full);
+	if (categorise_enabled(c->cat))
+		ev_categories_write(out, cats, ncats);
+	/* every other column, so nothing read is lost */
+	bool open = false;
+	for (size_t i = 0; i < l->ncols; i++) {
+		if (l->field_of_col[i] >= 0 || !col[i].present || !col[i].n)
+			continue;
+		if (!open) {
+			jsonw_open_object(out, "extra");
+			open = true;
+		}
+		struct field_spec spec = { l->col[i], R_TEXT, c->extra_max };
+		struct fval x;
+		fval_apply(&spec, col[i], &x);
+		char key[300];
+		if (l->dup[i])
+			snprintf(key, sizeof key, "%.280s#%zu", l->col[i], i);
+		fval_write(out, l->dup[i] ? key : l->col[i], &x);
+	}
+	if (open)
+		jsonw_close(out);
+	jsonw_close(out);
+	return out->overflow ? LT_TOO_BIG : LT_RECORD;
+}

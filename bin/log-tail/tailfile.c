@@ -1,0 +1,427 @@
+/* tailfile: reading one log file into rows. */
+#include "tailfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "log.h"
+#include "timefmt.h"
+#include "utf8.h"
+
+#define CHUNK (256 * 1024)
+#define REC_MAX (2 * 1024 * 1024)
+
+struct tailfile *tf_new(const char *path)
+{
+	struct tailfile *f = calloc(1, sizeof *f);
+
+	if (!f || !(f->path = strdup(path))) {
+		free(f);
+		return NULL;
+	}
+	f->fd = -1;
+	return f;
+}
+
+void tf_close(struct tailfile *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	free(f->buf);
+	free(f->pend);
+	f->buf = f->pend = NULL;
+	f->len = f->cap = f->pend_len = f->pend_cap = 0;
+	f->pending = f->skipping = f->header = false;
+	lt_layout_free(&f->lay);
+}
+
+void tf_free(struct tailfile *f)
+{
+	if (!f)
+		return;
+	tf_close(f);
+	free(f->path);
+	free(f);
+}
+
+bool tf_fingerprint(int fd, uint32_t n, uint64_t *fp)
+{
+	char buf[TF_FP_MAX];
+
+	if (n > sizeof buf)
+		return false;
+	if (pread(fd, buf, n, 0) != (ssize_t)n)
+		return false;
+	*fp = hash64(buf, n);
+	return true;
+}
+
+int tf_open(struct tailfile *f)
+{
+	struct stat st;
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISREG(st.st_mode) ? errno : EINVAL;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	f->fd = fd;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->base = f->commit;
+	f->len = 0;
+	f->header = f->pending = f->skipping = f->done = false;
+	lt_layout_name(&f->lay, f->path);
+	f->finished = f->lay.finished_name;
+	if (!f->fplen) {
+		f->fplen = (uint32_t)(st.st_size < TF_FP_MAX ? st.st_size : TF_FP_MAX);
+		if (!tf_fingerprint(fd, f->fplen, &f->fp))
+			f->fplen = 0;
+	}
+	return 0;
+}
+
+void tf_seek_end(struct tailfile *f)
+{
+	char buf[4096];
+	struct stat st;
+
+	if (f->fd < 0 || fstat(f->fd, &st) != 0)
+		return;
+	/* back from the end to the last line feed: a partly written row is read whole */
+	off_t end = st.st_size;
+	while (end > 0) {
+		off_t from = end > (off_t)sizeof buf ? end - (off_t)sizeof buf : 0;
+		ssize_t n = pread(f->fd, buf, (size_t)(end - from), from);
+		if (n <= 0)
+			return;
+		const char *nl = memrchr(buf, '\n', (size_t)n);
+		if (nl) {
+			f->commit = f->base = (uint64_t)from + (uint64_t)(nl - buf) + 1;
+			return;
+		}
+		end = from;
+	}
+}
+
+/* --- rows out ------------------------------------------------------------------- */
+
+static char *rec;		/* one record */
+static char *fixed;		/* a row repaired to valid UTF-8 */
+static size_t fixed_cap;
+
+static void emit(struct tailfile *f, struct lt_out *o, const char *row, size_t n)
+{
+	struct lt_stats *st = o->st;
+	size_t nf;
+
+	st->rows++;
+	/* NUL bytes go, invalid UTF-8 becomes U+FFFD: the row is kept */
+	if (memchr(row, '\0', n) || !utf8_valid(row, n)) {
+		if (fixed_cap < 3 * n + 4) {
+			free(fixed);
+			fixed_cap = 3 * n + 4;
+			if (!(fixed = malloc(fixed_cap))) {
+				fixed_cap = 0;
+				log_error("%s: out of memory repairing a row: skipped", f->path);
+				return;
+			}
+		}
+		size_t k = 0;
+		bool nul = false;
+		for (size_t i = 0; i < n; i++) {
+			if (row[i] == '\0')
+				nul = true;
+			else
+				fixed[k++] = row[i];
+		}
+		st->nul_rows += nul;
+		if (!utf8_valid(fixed, k)) {
+			st->bad_utf8_rows++;
+			char *tmp = fixed + k;	/* repair into the room after the copy */
+			size_t m = utf8_repair(tmp, fixed, k);
+			memmove(fixed, tmp, m);
+			k = m;
+		}
+		row = fixed;
+		n = k;
+	}
+	if (!rec && !(rec = malloc(REC_MAX))) {
+		log_error("out of memory");
+		return;
+	}
+	struct jsonw w;
+	jsonw_init(&w, rec, REC_MAX);
+	enum lt_verdict v = lt_row_record(o->conf, &f->lay, row, n, time_now_ms(), &w, &nf);
+	st->short_rows += nf < f->lay.ncols;
+	st->long_rows += nf > f->lay.ncols;
+	switch (v) {
+	case LT_RECORD:
+		if (ndjson_write_line(o->w, w.buf, w.len) == NDJSON_WOK)
+			st->records++;
+		break;
+	case LT_DISABLED: st->disabled++; break;
+	case LT_QIX_OFF: st->qix_off++; break;
+	case LT_QIX_REJECTED: st->qix_rejected++; break;
+	case LT_DROP_RULE: st->dropped++; break;
+	case LT_EXCLUDED_USER: st->excluded++; break;
+	case LT_TOO_BIG:
+		st->too_big++;
+		log_warn("%s: a row's record is over %d bytes: skipped", f->path, REC_MAX);
+		break;
+	}
+}
+
+static bool pend_set(struct tailfile *f, const char *s, size_t n, bool append)
+{
+	size_t need = (append ? f->pend_len + 1 : 0) + n;
+
+	if (need > f->pend_cap) {
+		size_t cap = need < 4096 ? 4096 : need * 2;
+		char *p = realloc(f->pend, cap);
+		if (!p)
+			return false;
+		f->pend = p;
+		f->pend_cap = cap;
+	}
+	if (append)
+		f->pend[f->pend_len++] = '\n';
+	else
+		f->pend_len = 0;
+	memcpy(f->pend + f->pend_len, s, n);
+	f->pend_len += n;
+	return true;
+}
+
+/* One physical line [start, end) of the file, without its line feed. */
+static void line(struct tailfile *f, struct lt_out *o, const char *s, size_t n, uint64_t start, uint64_t end)
+{
+	const char *why;
+
+	if (n && s[n - 1] == '\r')
+		n--;
+	if (!f->header) {
+		if (start == 0 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3, n -= 3;
+		if (memchr(s, '\0', n) || !utf8_valid(s, n) || lt_layout_header(&f->lay, s, n, &why) != 0) {
+			if (memchr(s, '\0', n) || !utf8_valid(s, n))
+				why = "the header is not UTF-8 text";
+			log_warn("%s: not a Qlik Sense log file (%s): skipped", f->path, why);
+			o->st->not_sense++;
+			f->bad = true;
+			return;
+		}
+		f->header = true;
+		if (f->commit < end)
+			f->commit = end;
+		return;
+	}
+	if (f->pending) {
+		if (!lt_row_start(&f->lay, s, n)) {
+			if (f->pend_len + 1 + n > o->max_line || !pend_set(f, s, n, true)) {
+				o->st->too_long++;
+				log_warn("%s: a row at offset %llu is over %zu bytes: skipped", f->path,
+				    (unsigned long long)f->commit, o->max_line);
+				f->pending = false;
+				f->commit = end;
+				return;
+			}
+			if (lt_count_fields(f->pend, f->pend_len) >= f->lay.ncols) {
+				emit(f, o, f->pend, f->pend_len);
+				f->pending = false;
+				f->commit = end;
+			}
+			return;
+		}
+		/* a new row begins: the one before is as complete as it gets */
+		emit(f, o, f->pend, f->pend_len);
+		f->pending = false;
+		f->commit = start;
+	}
+	if (!lt_row_start(&f->lay, s, n)) {
+		if (n)
+			o->st->orphan_lines++;
+		f->commit = end;
+		return;
+	}
+	if (lt_count_fields(s, n) >= f->lay.ncols) {
+		emit(f, o, s, n);
+		f->commit = end;
+	} else if (pend_set(f, s, n, false)) {
+		f->pending = true;	/* commit stays at its start */
+	} else {
+		log_error("%s: out of memory: a row skipped", f->path);
+		f->commit = end;
+	}
+}
+
+/* Splits buf into lines; keeps the unfinished last one. */
+static void lines(struct tailfile *f, struct lt_out *o)
+{
+	size_t pos = 0;
+
+	while (pos < f->len && !f->bad) {
+		const char *nl = memchr(f->buf + pos, '\n', f->len - pos);
+		if (!nl)
+			break;
+		size_t n = (size_t)(nl - (f->buf + pos));
+		uint64_t start = f->base + pos, end = start + n + 1;
+		if (f->skipping) {
+			f->skipping = false;	/* the end of an overlong line */
+			if (!f->pending)
+				f->commit = end;
+		} else {
+			line(f, o, f->buf + pos, n, start, end);
+		}
+		pos += n + 1;
+	}
+	memmove(f->buf, f->buf + pos, f->len - pos);
+	f->len -= pos;
+	f->base += pos;
+	if (f->len > o->max_line && !f->skipping) {
+		o->st->too_long++;
+		log_warn("%s: a line at offset %llu is over %zu bytes: skipped", f->path,
+		    (unsigned long long)f->base, o->max_line);
+		f->skipping = true;
+	}
+	if (f->skipping) {
+		f->base += f->len;
+		f->len = 0;
+	}
+}
+
+/* At the end of a file nothing more is written to: its last line and row count. */
+static void finish(struct tailfile *f, struct lt_out *o)
+{
+	if (f->len && !f->skipping && !f->bad)
+		line(f, o, f->buf, f->len, f->base, f->base + f->len);
+	if (f->pending && !f->bad)
+		emit(f, o, f->pend, f->pend_len);
+	f->base += f->len;
+	f->len = 0;
+	f->pending = false;
+	f->commit = f->base;
+	tf_close(f);
+	f->done = true;
+}
+
+ssize_t tf_read(struct tailfile *f, struct lt_out *o, size_t max_bytes)
+{
+	size_t total = 0;
+
+	if (f->fd < 0 || f->bad)
+		return 0;
+	if (!f->header) {
+		/* the header first, from the start, wherever reading resumes */
+		uint64_t resume = f->commit;
+		f->base = 0;
+		f->len = 0;
+		f->commit = 0;
+		for (;;) {
+			if (f->cap < f->len + CHUNK) {
+				size_t cap = f->len + CHUNK;
+				char *p = realloc(f->buf, cap);
+				if (!p)
+					return -1;
+				f->buf = p;
+				f->cap = cap;
+			}
+			ssize_t n = pread(f->fd, f->buf + f->len, f->cap - f->len, (off_t)f->len);
+			if (n < 0) {
+				log_warn("%s: %s", f->path, strerror(errno));
+				tf_close(f);
+				return -1;
+			}
+			const char *nl = memchr(f->buf, '\n', f->len + (size_t)n);
+			f->len += (size_t)n;
+			if (nl) {
+				line(f, o, f->buf, (size_t)(nl - f->buf), 0, (uint64_t)(nl - f->buf) + 1);
+				break;
+			}
+			if (f->len > o->max_line) {
+				line(f, o, f->buf, f->len, 0, f->len);	/* no line end in sight: not a header */
+				break;
+			}
+			if (n == 0) {
+				/* no complete header yet: wait, unless nothing more will come */
+				if (f->finished) {
+					if (f->len)
+						line(f, o, f->buf, f->len, 0, f->len);
+					f->len = 0;
+					f->commit = 0;
+					tf_close(f);
+					f->done = true;
+					return 0;
+				}
+				f->len = 0;
+				f->commit = resume;
+				return 0;
+			}
+		}
+		if (f->bad) {
+			tf_close(f);	/* the entry stays, so the file is not tried again */
+			return 0;
+		}
+		if (resume > f->commit)
+			f->commit = resume;
+		f->base = f->commit;
+		f->len = 0;
+	}
+	while (total < max_bytes) {
+		if (f->cap - f->len < CHUNK) {
+			size_t cap = f->len + CHUNK;
+			char *p = realloc(f->buf, cap);
+			if (!p)
+				return -1;
+			f->buf = p;
+			f->cap = cap;
+		}
+		ssize_t n = pread(f->fd, f->buf + f->len, f->cap - f->len, (off_t)(f->base + f->len));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			log_warn("%s: %s", f->path, strerror(errno));
+			tf_close(f);
+			return -1;
+		}
+		if (n == 0) {
+			struct stat st;
+			if (fstat(f->fd, &st) == 0 && (uint64_t)st.st_size < f->base + f->len) {
+				log_info("%s: truncated: reading it again from the start", f->path);
+				o->st->truncated++;
+				f->commit = 0;
+				f->header = false;
+				f->pending = f->skipping = false;
+				f->len = 0;
+				f->fplen = 0;
+				return (ssize_t)total + 1;	/* progress: read again */
+			}
+			if (f->finished)
+				finish(f, o);
+			break;
+		}
+		f->len += (size_t)n;
+		total += (size_t)n;
+		lines(f, o);
+		if (f->bad)
+			break;
+	}
+	/* a file first seen short gets its full fingerprint once it has grown */
+	if (f->fd >= 0 && f->fplen < TF_FP_MAX && f->base + f->len > f->fplen) {
+		uint64_t have = f->base + f->len;
+		uint32_t n = (uint32_t)(have < TF_FP_MAX ? have : TF_FP_MAX);
+		if (tf_fingerprint(f->fd, n, &f->fp))
+			f->fplen = n;
+	}
+	return (ssize_t)total;
+}
