@@ -26,7 +26,7 @@ struct span {
 
 enum rule {
 	R_STR,		/* sanitised, capped at max UTF-16 units */
-	R_TEXT,		/* R_STR keeping line feeds (multi-line text from a file) */
+	R_TEXT,		/* R_STR keeping line feeds and tabs (text from a log file) */
 	R_UUID,		/* lower-case UUID, else "" */
 	R_ROW_POS,	/* integer > 0, else -1 */
 	R_INT,		/* any integer, else -1 */

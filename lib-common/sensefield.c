@@ -9,7 +9,7 @@
 
 #include "utf8.h"
 
-static size_t sanitize(char *dst, const char *src, size_t n, size_t max_units, bool keep_lf)
+static size_t sanitize(char *dst, const char *src, size_t n, size_t max_units, bool keep_text)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t o = 0, units = 0;
@@ -33,7 +33,7 @@ static size_t sanitize(char *dst, const char *src, size_t n, size_t max_units, b
 		unsigned char c = s[i];
 		if (c < 0x80) {		/* the common case, without a call */
 			i++;
-			if ((c < 0x20 || c == 0x7f) && !(keep_lf && c == '\n'))
+			if ((c < 0x20 || c == 0x7f) && !(keep_text && (c == '\n' || c == '\t')))
 				continue;
 			if (units == max_units)
 				break;

@@ -18,7 +18,7 @@
  * Returns the length in bytes.
  */
 size_t sf_sanitize(char *dst, const char *src, size_t n, size_t max_units);
-/* The same, but line feeds stay: a multi-line message read from a log file. */
+/* The same, but line feeds and tabs stay: text read from a log file. */
 size_t sf_sanitize_text(char *dst, const char *src, size_t n, size_t max_units);
 
 /* 8-4-4-4-12 hex digits, lower case only (Butler SOS's check for log events). */

@@ -285,11 +285,17 @@ static bool watch_dirs(const struct tracker *t, int ifd)
 	bool remote = false;
 
 	for (size_t i = 0; i < n; i++) {
-		remote |= remote_fs(dirs[i]);
-		if (ifd >= 0 && inotify_add_watch(ifd, dirs[i], IN_MODIFY | IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO |
-		    IN_DELETE | IN_CLOSE_WRITE | IN_ATTRIB | IN_ONLYDIR) < 0 && errno != ENOENT)
-			log_debug("%s: no inotify watch: %s", dirs[i], strerror(errno));
-		free(dirs[i]);
+		/* a folder that does not exist yet: watch the nearest one that does */
+		char *d = dirs[i], *slash;
+		while (access(d, F_OK) != 0 && (slash = strrchr(d, '/')))
+			*(slash == d ? slash + 1 : slash) = '\0';
+		if (access(d, F_OK) != 0)
+			strcpy(d, ".");
+		remote |= remote_fs(d);
+		if (ifd >= 0 && inotify_add_watch(ifd, d, IN_MODIFY | IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO |
+		    IN_DELETE | IN_CLOSE_WRITE | IN_ATTRIB | IN_ONLYDIR) < 0)
+			log_debug("%s: no inotify watch: %s", d, strerror(errno));
+		free(d);
 	}
 	free(dirs);
 	return remote;
