@@ -50,7 +50,18 @@ struct lt_layout {
 	bool dup[LT_MAX_COLS];		/* a name an earlier column has: kept as NAME#INDEX */
 	signed char col_of_field[LT_MAX_FIELDS];	/* -1: no such column */
 	int i_ts, i_msg;		/* Timestamp and Message columns, -1 when absent */
+	/* positions in the source's fields, -1 when it has none */
+	int f_dir, f_id, f_full, f_app, f_psid, f_obj, f_type, f_method;
 };
+
+/* Where the tabs of a line are: found once, used by every step. */
+struct lt_tabs {
+	size_t nfields;			/* all of them, also past the ones recorded */
+	size_t n;			/* tabs recorded in pos[] */
+	size_t pos[LT_MAX_COLS];
+};
+
+void lt_tabs_scan(const char *s, size_t len, struct lt_tabs *t);
 
 /* Fills service, log_type, file, source and subsystem from the path's base name. */
 void lt_layout_name(struct lt_layout *l, const char *path);
@@ -62,10 +73,8 @@ void lt_layout_name(struct lt_layout *l, const char *path);
 int lt_layout_header(struct lt_layout *l, const char *line, size_t n, const char **why);
 void lt_layout_free(struct lt_layout *l);
 
-/* Does this physical line begin a row (Sequence#, then a Sense timestamp in its column)? */
-bool lt_row_start(const struct lt_layout *l, const char *line, size_t n);
-/* The number of tab-separated fields in s. */
-size_t lt_count_fields(const char *s, size_t n);
+/* Does this physical line (its tabs in t) begin a row: Sequence#, then a Sense timestamp in its column? */
+bool lt_row_start(const struct lt_layout *l, const char *line, size_t n, const struct lt_tabs *t);
 
 enum lt_verdict {
 	LT_RECORD,		/* written to out */
@@ -79,12 +88,11 @@ enum lt_verdict {
 
 /*
  * One logical row (valid UTF-8 without NUL or CR; line feeds where a raw
- * line break was joined) to one record line in out (jsonw_init'ed by the
- * caller). *nfields gets the row's field count: the caller counts a row
- * whose count is not the header's. now_ms is the time when the row's own
+ * line break was joined; its tabs in t) to one record line in out
+ * (jsonw_init'ed by the caller). now_ms is the time when the row's own
  * timestamp does not parse.
  */
 enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l, const char *row, size_t n,
-    int64_t now_ms, struct jsonw *out, size_t *nfields);
+    const struct lt_tabs *t, int64_t now_ms, struct jsonw *out);
 
 #endif

@@ -389,7 +389,7 @@ int main(int argc, char **argv)
 	}
 	if (ndjson_writer_init(&w, STDOUT_FILENO, 1 << 20) != 0)
 		die(EX_OSERR, "out of memory");
-	struct lt_out o = { &s.conf, &w, &st, (size_t)s.max_line };
+	struct lt_out o = { &s.conf, &w, &st, (size_t)s.max_line, 0 };
 
 	int ifd = -1;
 	if (!s.once && s.watch != WATCH_POLL) {

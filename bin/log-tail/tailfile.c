@@ -10,7 +10,6 @@
 
 #include "hash.h"
 #include "log.h"
-#include "timefmt.h"
 #include "utf8.h"
 
 #define CHUNK (256 * 1024)
@@ -120,10 +119,12 @@ static char *rec;		/* one record */
 static char *fixed;		/* a row repaired to valid UTF-8 */
 static size_t fixed_cap;
 
-static void emit(struct tailfile *f, struct lt_out *o, const char *row, size_t n)
+static struct lt_tabs tabs;	/* of the line in hand */
+
+/* Writes one row out; t holds its tabs, or NULL to find them here. */
+static void emit(struct tailfile *f, struct lt_out *o, const char *row, size_t n, const struct lt_tabs *t)
 {
 	struct lt_stats *st = o->st;
-	size_t nf;
 
 	st->rows++;
 	/* NUL bytes go, invalid UTF-8 becomes U+FFFD: the row is kept */
@@ -155,6 +156,11 @@ static void emit(struct tailfile *f, struct lt_out *o, const char *row, size_t n
 		}
 		row = fixed;
 		n = k;
+		t = NULL;
+	}
+	if (!t) {
+		lt_tabs_scan(row, n, &tabs);
+		t = &tabs;
 	}
 	if (!rec && !(rec = malloc(REC_MAX))) {
 		log_error("out of memory");
@@ -162,9 +168,9 @@ static void emit(struct tailfile *f, struct lt_out *o, const char *row, size_t n
 	}
 	struct jsonw w;
 	jsonw_init(&w, rec, REC_MAX);
-	enum lt_verdict v = lt_row_record(o->conf, &f->lay, row, n, time_now_ms(), &w, &nf);
-	st->short_rows += nf < f->lay.ncols;
-	st->long_rows += nf > f->lay.ncols;
+	enum lt_verdict v = lt_row_record(o->conf, &f->lay, row, n, t, o->now_ms, &w);
+	st->short_rows += t->nfields < f->lay.ncols;
+	st->long_rows += t->nfields > f->lay.ncols;
 	switch (v) {
 	case LT_RECORD:
 		if (ndjson_write_line(o->w, w.buf, w.len) == NDJSON_WOK)
@@ -226,8 +232,10 @@ static void line(struct tailfile *f, struct lt_out *o, const char *s, size_t n, 
 			f->commit = end;
 		return;
 	}
+	lt_tabs_scan(s, n, &tabs);
+	bool starts = lt_row_start(&f->lay, s, n, &tabs);
 	if (f->pending) {
-		if (!lt_row_start(&f->lay, s, n)) {
+		if (!starts) {
 			if (f->pend_len + 1 + n > o->max_line || !pend_set(f, s, n, true)) {
 				o->st->too_long++;
 				log_warn("%s: a row at offset %llu is over %zu bytes: skipped", f->path,
@@ -236,26 +244,28 @@ static void line(struct tailfile *f, struct lt_out *o, const char *s, size_t n, 
 				f->commit = end;
 				return;
 			}
-			if (lt_count_fields(f->pend, f->pend_len) >= f->lay.ncols) {
-				emit(f, o, f->pend, f->pend_len);
+			lt_tabs_scan(f->pend, f->pend_len, &tabs);
+			if (tabs.nfields >= f->lay.ncols) {
+				emit(f, o, f->pend, f->pend_len, &tabs);
 				f->pending = false;
 				f->commit = end;
 			}
 			return;
 		}
 		/* a new row begins: the one before is as complete as it gets */
-		emit(f, o, f->pend, f->pend_len);
+		emit(f, o, f->pend, f->pend_len, NULL);
+		lt_tabs_scan(s, n, &tabs);
 		f->pending = false;
 		f->commit = start;
 	}
-	if (!lt_row_start(&f->lay, s, n)) {
+	if (!starts) {
 		if (n)
 			o->st->orphan_lines++;
 		f->commit = end;
 		return;
 	}
-	if (lt_count_fields(s, n) >= f->lay.ncols) {
-		emit(f, o, s, n);
+	if (tabs.nfields >= f->lay.ncols) {
+		emit(f, o, s, n, &tabs);
 		f->commit = end;
 	} else if (pend_set(f, s, n, false)) {
 		f->pending = true;	/* commit stays at its start */
@@ -306,7 +316,7 @@ static void finish(struct tailfile *f, struct lt_out *o)
 	if (f->len && !f->skipping && !f->bad)
 		line(f, o, f->buf, f->len, f->base, f->base + f->len);
 	if (f->pending && !f->bad)
-		emit(f, o, f->pend, f->pend_len);
+		emit(f, o, f->pend, f->pend_len, NULL);
 	f->base += f->len;
 	f->len = 0;
 	f->pending = false;

@@ -37,6 +37,7 @@ struct lt_out {
 	struct ndjson_writer *w;
 	struct lt_stats *st;
 	size_t max_line;		/* longest row in bytes */
+	int64_t now_ms;			/* the time of a row whose own does not parse */
 };
 
 struct tailfile {

@@ -184,6 +184,7 @@ size_t tracker_read(struct tracker *t, struct lt_out *o, size_t max_bytes)
 {
 	size_t total = 0;
 
+	o->now_ms = time_now_ms();
 	/* finished files first: a rolled-over file's rows come before its successor's */
 	for (int pass = 0; pass < 2; pass++)
 		for (struct tailfile *f = t->files; f; f = f->next) {

@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lt_stats st = { 0 };
 	if (out < 0 || ndjson_writer_init(&w, out, 4096) != 0)
 		abort();
-	struct lt_out o = { &conf, &w, &st, 4096 };
+	struct lt_out o = { &conf, &w, &st, 4096, 0 };
 	struct tailfile *f = tf_new(path);
 	if (!f || tf_open(f) != 0)
 		abort();

@@ -65,7 +65,10 @@ static enum lt_verdict row(const char *path, const char *header, const char *lin
 		return LT_TOO_BIG;
 	}
 	jsonw_init(&w, out, sizeof out);
-	enum lt_verdict v = lt_row_record(&conf, &l, line, strlen(line), 1000, &w, nf ? nf : &dummy);
+	struct lt_tabs t;
+	lt_tabs_scan(line, strlen(line), &t);
+	*(nf ? nf : &dummy) = t.nfields;
+	enum lt_verdict v = lt_row_record(&conf, &l, line, strlen(line), &t, 1000, &w);
 	cJSON_Delete(rec);
 	rec = NULL;
 	if (v == LT_RECORD) {
@@ -126,6 +129,41 @@ static void names(void)
 	is_str(l.source, "qseow-unknown", "nothing known: qseow-unknown");
 }
 
+static bool starts(const struct lt_layout *l, const char *line)
+{
+	struct lt_tabs t;
+
+	lt_tabs_scan(line, strlen(line), &t);
+	return lt_row_start(l, line, strlen(line), &t);
+}
+
+static void tabs(void)
+{
+	struct lt_tabs t;
+	char line[600];
+
+	lt_tabs_scan("", 0, &t);
+	ok(t.nfields == 1 && t.n == 0, "an empty line: one field");
+	lt_tabs_scan("a\tbb\t\tccc\t", 10, &t);
+	ok(t.nfields == 5 && t.n == 4 && t.pos[0] == 1 && t.pos[1] == 4 && t.pos[2] == 5 && t.pos[3] == 9,
+	    "tabs found where they are, empty fields too");
+	/* every offset within and across the eight-byte steps */
+	for (int len = 1; len < 40; len++)
+		for (int at = 0; at < len; at++) {
+			memset(line, at % 2 ? 'x' : 0x89, (size_t)len);
+			line[at] = '\t';
+			lt_tabs_scan(line, (size_t)len, &t);
+			if (t.nfields != 2 || t.pos[0] != (size_t)at) {
+				ok(0, "a tab at %d of %d", at, len);
+				return;
+			}
+		}
+	ok(1, "a single tab at every offset of lines up to 40 bytes (0x89 bytes around it)");
+	memset(line, '\t', 300);
+	lt_tabs_scan(line, 300, &t);
+	ok(t.nfields == 301 && t.n == LT_MAX_COLS, "300 tabs: all counted, %d recorded", LT_MAX_COLS);
+}
+
 static void headers(void)
 {
 	struct lt_layout l = { 0 };
@@ -142,11 +180,11 @@ static void headers(void)
 	const char *h = "sequence#\tMESSAGE\tTimestamp\tHostName";
 	ok(lt_layout_header(&l, h, strlen(h), &why) == 0, "names matched ignoring case");
 	ok(l.i_ts == 2 && l.i_msg == 1 && l.ncols == 4, "Timestamp and Message found by name");
-	ok(lt_row_start(&l, "12\tmsg\t20241105T080215.012+0100\th", 31), "a row start");
-	ok(!lt_row_start(&l, "12\tmsg\t20241105T080215.012\th", 26), "a timestamp without offset: no row start");
-	ok(!lt_row_start(&l, "x12\tmsg\t20241105T080215.012+0100", 31), "a non-numeric Sequence#: no row start");
-	ok(!lt_row_start(&l, "at Foo.Bar()", 12), "a stack trace line: no row start");
-	ok(lt_row_start(&l, "7\tm\t20241105T080215.012-0500", 28), "a negative offset starts a row");
+	ok(starts(&l, "12\tmsg\t20241105T080215.012+0100\th"), "a row start");
+	ok(!starts(&l, "12\tmsg\t20241105T080215.012\th"), "a timestamp without offset: no row start");
+	ok(!starts(&l, "x12\tmsg\t20241105T080215.012+0100"), "a non-numeric Sequence#: no row start");
+	ok(!starts(&l, "at Foo.Bar()"), "a stack trace line: no row start");
+	ok(starts(&l, "7\tm\t20241105T080215.012-0500"), "a negative offset starts a row");
 	lt_layout_free(&l);
 }
 
@@ -315,6 +353,7 @@ int main(void)
 {
 	log_set_level(-1);
 	names();
+	tabs();
 	headers();
 	proxy_rows();
 	other_sources();
