@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 void jsonw_init(struct jsonw *w, char *buf, size_t cap)
 {
 	w->buf = buf;
@@ -141,6 +143,25 @@ static void member(struct jsonw *w, const char *key)
 	putc1(w, ':');
 }
 
+bool jsonw_key(struct jsonw_key *k, const char *key)
+{
+	struct jsonw w;
+
+	jsonw_init(&w, k->text, sizeof k->text);
+	escaped(&w, key, strlen(key));
+	putc1(&w, ':');
+	k->len = w.overflow ? 0 : w.len;
+	return !w.overflow;
+}
+
+void jsonw_member(struct jsonw *w, const struct jsonw_key *k)
+{
+	if (!w->first)
+		putc1(w, ',');
+	put(w, k->text, k->len);
+	w->first = true;	/* the value that follows adds no comma */
+}
+
 void jsonw_open(struct jsonw *w)
 {
 	putc1(w, '{');
@@ -176,6 +197,75 @@ void jsonw_strn(struct jsonw *w, const char *key, const char *s, size_t n)
 {
 	member(w, key);
 	escaped(w, s, n);
+}
+
+/* SWAR: true when all eight bytes are printable ASCII other than '"' and '\\'. */
+static inline bool word_plain(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t del = x ^ (ones * 0x7f);
+	return !word_needs_escape(x) && !((x | ((del - ones) & ~del)) & high);
+}
+
+void jsonw_strn_clean(struct jsonw *w, const char *key, const char *s, size_t n, size_t max_units, bool keep_text)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, units = 0;
+
+	member(w, key);
+	/* each unit is at most three bytes out (two for an escape), and each byte in at most two */
+	size_t need = (2 * n < 3 * max_units ? 2 * n : 3 * max_units) + 2;
+	if (w->overflow || need > w->cap - w->len) {
+		w->overflow = true;
+		return;
+	}
+	char *o = w->buf + w->len;
+	*o++ = '"';
+	while (i < n) {
+		while (i + 8 <= n && units + 8 <= max_units) {
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			if (!word_plain(x))
+				break;
+			memcpy(o, &x, 8);
+			o += 8;
+			i += 8;
+			units += 8;
+		}
+		if (i >= n)
+			break;
+		unsigned char c = u[i];
+		if (c < 0x80) {
+			i++;
+			bool text = keep_text && (c == '\n' || c == '\t');
+			if ((c < 0x20 || c == 0x7f) && !text)
+				continue;	/* control characters go, as sf_sanitize drops them */
+			if (units == max_units)
+				break;
+			units++;
+			if (c == '"' || c == '\\' || text) {
+				*o++ = '\\';
+				*o++ = (char)(c == '\n' ? 'n' : c == '\t' ? 't' : c);
+			} else {
+				*o++ = (char)c;
+			}
+			continue;
+		}
+		size_t k = utf8_seq_len(u + i, n - i);
+		if (k == 0) {	/* callers pass valid UTF-8; be safe anyway */
+			i++;
+			continue;
+		}
+		size_t uu = k == 4 ? 2 : 1;
+		if (units + uu > max_units)
+			break;
+		memcpy(o, s + i, k);
+		o += k;
+		units += uu;
+		i += k;
+	}
+	*o++ = '"';
+	w->len = (size_t)(o - w->buf);
 }
 
 void jsonw_str(struct jsonw *w, const char *key, const char *s)

@@ -22,6 +22,20 @@ struct jsonw {
 };
 
 void jsonw_init(struct jsonw *w, char *buf, size_t cap);
+
+/*
+ * A key prepared once, for hot loops that write the same keys again and
+ * again: its JSON text, quotes and colon included. jsonw_key returns false
+ * when the key is too long for it. After jsonw_member, write the value
+ * with key NULL.
+ */
+#define JSONW_KEY_MAX 128
+struct jsonw_key {
+	size_t len;
+	char text[JSONW_KEY_MAX];
+};
+bool jsonw_key(struct jsonw_key *k, const char *key);
+void jsonw_member(struct jsonw *w, const struct jsonw_key *k);
 void jsonw_open(struct jsonw *w);			/* { */
 void jsonw_close(struct jsonw *w);			/* } */
 void jsonw_open_array(struct jsonw *w, const char *key);	/* "key":[ (key NULL inside arrays) */
@@ -29,6 +43,12 @@ void jsonw_close_array(struct jsonw *w);		/* ] */
 void jsonw_open_object(struct jsonw *w, const char *key);	/* "key":{ (key NULL inside arrays) */
 void jsonw_str(struct jsonw *w, const char *key, const char *s);
 void jsonw_strn(struct jsonw *w, const char *key, const char *s, size_t n);
+/*
+ * The string s (n bytes of valid UTF-8) as sf_sanitize or, with
+ * keep_text, sf_sanitize_text would clean it (control characters dropped,
+ * cut at max_units UTF-16 code units), in one pass without a copy.
+ */
+void jsonw_strn_clean(struct jsonw *w, const char *key, const char *s, size_t n, size_t max_units, bool keep_text);
 void jsonw_int(struct jsonw *w, const char *key, long long v);
 /* Shortest text that reads back as v; integral values without a fraction. NaN and infinities are written as null. */
 void jsonw_double(struct jsonw *w, const char *key, double v);

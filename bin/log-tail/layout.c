@@ -98,6 +98,28 @@ static const struct {
 	[LT_OTHER] = { other_fields, N(other_fields) },
 };
 
+/* The fields' keys, prepared once. */
+static struct jsonw_key fkeys[LT_OTHER + 1][LT_MAX_FIELDS];
+static struct jsonw_key k_kind, k_ts, k_app_name, k_activity, k_user_full, k_extra;
+
+static void prepare_keys(void)
+{
+	static bool ready;
+
+	if (ready)
+		return;
+	for (size_t s = 0; s <= LT_OTHER; s++)
+		for (size_t i = 0; i < tables[s].n; i++)
+			(void)jsonw_key(&fkeys[s][i], tables[s].f[i].spec.key);
+	(void)jsonw_key(&k_kind, "kind");
+	(void)jsonw_key(&k_ts, "ts");
+	(void)jsonw_key(&k_app_name, "app_name");
+	(void)jsonw_key(&k_activity, "event_activity_source");
+	(void)jsonw_key(&k_user_full, "user_full");
+	(void)jsonw_key(&k_extra, "extra");
+	ready = true;
+}
+
 static int field_index(enum lt_source src, const char *key)
 {
 	for (size_t i = 0; i < tables[src].n; i++)
@@ -227,7 +249,9 @@ void lt_layout_name(struct lt_layout *l, const char *path)
 void lt_layout_free(struct lt_layout *l)
 {
 	free(l->names);
+	free(l->ckey);
 	l->names = NULL;
+	l->ckey = NULL;
 	l->ncols = 0;
 }
 
@@ -252,6 +276,12 @@ int lt_layout_header(struct lt_layout *l, const char *line, size_t n, const char
 		*why = "out of memory";
 		return -1;
 	}
+	if (!(l->ckey = malloc(LT_MAX_COLS * sizeof *l->ckey))) {
+		free(l->names);
+		l->names = NULL;
+		*why = "out of memory";
+		return -1;
+	}
 	memcpy(l->names, line, n);
 	l->names[n] = '\0';
 	l->ncols = 0;
@@ -272,9 +302,16 @@ int lt_layout_header(struct lt_layout *l, const char *line, size_t n, const char
 	l->i_ts = l->i_msg = -1;
 	for (size_t i = 0; i < l->ncols; i++) {
 		l->field_of_col[i] = -1;
-		l->dup[i] = false;
-		for (size_t j = 0; j < i && !l->dup[i]; j++)
-			l->dup[i] = strcasecmp(l->col[i], l->col[j]) == 0;
+		bool dup = false;
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = strcasecmp(l->col[i], l->col[j]) == 0;
+		char key[300];
+		if (dup)
+			snprintf(key, sizeof key, "%.280s#%zu", l->col[i], i);
+		if (!jsonw_key(&l->ckey[i], dup ? key : l->col[i])) {
+			*why = "a column name over 100 bytes";
+			goto bad;
+		}
 		if (l->i_ts < 0 && strcasecmp(l->col[i], "Timestamp") == 0)
 			l->i_ts = (int)i;
 		if (l->i_msg < 0 && strcasecmp(l->col[i], "Message") == 0)
@@ -284,6 +321,7 @@ int lt_layout_header(struct lt_layout *l, const char *line, size_t n, const char
 		*why = "no Timestamp column";
 		goto bad;
 	}
+	prepare_keys();
 	l->f_dir = field_index(l->src, "user_directory");
 	l->f_id = field_index(l->src, "user_id");
 	l->f_full = field_index(l->src, "user_full");
@@ -425,6 +463,7 @@ enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l
 	size_t nf = tables[l->src].n, len;
 	struct span col[LT_MAX_COLS], raw[LT_MAX_FIELDS];
 	struct fval v[LT_MAX_FIELDS];
+	bool direct[LT_MAX_FIELDS];
 	struct cat_pair cats[64];
 	size_t ncats = 0;
 	char ts[TIME_RFC3339_LEN], local[24] = "";
@@ -436,10 +475,17 @@ enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l
 		return LT_QIX_OFF;
 	split(l, row, n, t, col);
 	fval_reset();
+	bool cat_on = categorise_enabled(c->cat);
+	int imsg = l->src == LT_QIXPERF ? -1 : 8;
 	for (size_t i = 0; i < nf; i++) {
-		int ci = l->col_of_field[i];
+		int ci = l->col_of_field[i], ii = (int)i;
 		raw[i] = ci >= 0 ? col[ci] : (struct span){ "", 0, false };
-		fval_apply(&f[i].spec, raw[i], &v[i]);
+		/* text only written out goes straight from the row to the record */
+		enum rule r = f[i].spec.rule;
+		direct[i] = (r == R_STR || r == R_TEXT) && i > I_LEVEL && !(i == I_SUBSYSTEM && ci < 0) &&
+		    ii != l->f_dir && ii != l->f_id && ii != l->f_full && ii != l->f_app && !(ii == imsg && cat_on);
+		if (!direct[i])
+			fval_apply(&f[i].spec, raw[i], &v[i]);
 	}
 	/* what the Sense layouts give these when the file has no column for them */
 	struct span tsr = raw[I_TS_ISO];
@@ -481,43 +527,56 @@ enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l
 		if (!qixfilter_accept(c->qix, r_app, app_name, r_obj, r_type, r_method))
 			return LT_QIX_REJECTED;
 	}
-	if (categorise_enabled(c->cat)) {
-		const char *msg = l->src == LT_QIXPERF ? "" : v[8].s;
+	if (cat_on) {
+		const char *msg = imsg < 0 ? "" : v[imsg].s;
 		if (categorise_apply(c->cat, v[I_LEVEL].s, msg, cats, N(cats), &ncats) == CAT_DROP)
 			return LT_DROP_RULE;
 	}
 	if (userlist_has(&c->exclude, dir, id))
 		return LT_EXCLUDED_USER;
 
+	const struct jsonw_key *fk = fkeys[l->src];
 	jsonw_open(out);
-	jsonw_str(out, "kind", l->src == LT_QIXPERF ? "qix_perf" : "log_event");
-	jsonw_str(out, "ts", time_format_rfc3339(when, ts));
+	jsonw_member(out, &k_kind);
+	jsonw_str(out, NULL, l->src == LT_QIXPERF ? "qix_perf" : "log_event");
+	jsonw_member(out, &k_ts);
+	jsonw_str(out, NULL, time_format_rfc3339(when, ts));
 	const char *more[] = { "log_type", l->log_type, "log_file", l->file };
 	ev_tags_write(out, &c->tags, cats, ncats, more, 2);
 	for (size_t i = 0; i < nf; i++) {
-		const char *key = f[i].spec.key;
+		if (!direct[i] && v[i].omit && i > I_LEVEL)
+			continue;	/* a number that is not one: left out */
+		jsonw_member(out, &fk[i]);
 		if (i == I_SOURCE)
-			jsonw_str(out, key, l->source);
+			jsonw_str(out, NULL, l->source);
 		else if (i == I_TS_ISO)
-			jsonw_strn(out, key, ts_ok ? tsr.s : "", ts_ok ? tsr.n : 0);
+			jsonw_strn(out, NULL, ts_ok ? tsr.s : "", ts_ok ? tsr.n : 0);
 		else if (i == I_TS_LOCAL)
-			jsonw_str(out, key, ts_ok ? local : "");
+			jsonw_str(out, NULL, ts_ok ? local : "");
 		else if ((int)i == idir)
-			jsonw_str(out, key, dir);
+			jsonw_str(out, NULL, dir);
 		else if ((int)i == iid)
-			jsonw_str(out, key, id);
+			jsonw_str(out, NULL, id);
 		else if ((int)i == ifull)
-			jsonw_str(out, key, full);
+			jsonw_str(out, NULL, full);
+		else if (direct[i])
+			jsonw_strn_clean(out, NULL, raw[i].s, raw[i].n, f[i].spec.max, f[i].spec.rule == R_TEXT);
 		else
-			fval_write(out, key, &v[i]);
-		if (l->src == LT_QIXPERF && (int)i == iapp)
-			jsonw_str(out, "app_name", app_name);
+			fval_write(out, NULL, &v[i]);
+		if (l->src == LT_QIXPERF && (int)i == iapp) {
+			jsonw_member(out, &k_app_name);
+			jsonw_str(out, NULL, app_name);
+		}
 	}
-	if (l->src == LT_QIXPERF)
-		jsonw_str(out, "event_activity_source", user_activity ? "user" : "non-user");
-	if (ifull < 0)
-		jsonw_str(out, "user_full", full);
-	if (categorise_enabled(c->cat))
+	if (l->src == LT_QIXPERF) {
+		jsonw_member(out, &k_activity);
+		jsonw_str(out, NULL, user_activity ? "user" : "non-user");
+	}
+	if (ifull < 0) {
+		jsonw_member(out, &k_user_full);
+		jsonw_str(out, NULL, full);
+	}
+	if (cat_on)
 		ev_categories_write(out, cats, ncats);
 	/* every other column, so nothing read is lost */
 	bool open = false;
@@ -525,16 +584,12 @@ enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l
 		if (l->field_of_col[i] >= 0 || !col[i].present || !col[i].n)
 			continue;
 		if (!open) {
-			jsonw_open_object(out, "extra");
+			jsonw_member(out, &k_extra);
+			jsonw_open_object(out, NULL);
 			open = true;
 		}
-		struct field_spec spec = { l->col[i], R_TEXT, c->extra_max };
-		struct fval x;
-		fval_apply(&spec, col[i], &x);
-		char key[300];
-		if (l->dup[i])
-			snprintf(key, sizeof key, "%.280s#%zu", l->col[i], i);
-		fval_write(out, l->dup[i] ? key : l->col[i], &x);
+		jsonw_member(out, &l->ckey[i]);
+		jsonw_strn_clean(out, NULL, col[i].s, col[i].n, c->extra_max, true);
 	}
 	if (open)
 		jsonw_close(out);

@@ -47,7 +47,7 @@ struct lt_layout {
 	char *names;			/* the header's column names, NUL-separated */
 	const char *col[LT_MAX_COLS];
 	signed char field_of_col[LT_MAX_COLS];	/* index in the source's fields, -1: extra */
-	bool dup[LT_MAX_COLS];		/* a name an earlier column has: kept as NAME#INDEX */
+	struct jsonw_key *ckey;		/* each column's key in extra; NAME#INDEX for a repeated name */
 	signed char col_of_field[LT_MAX_FIELDS];	/* -1: no such column */
 	int i_ts, i_msg;		/* Timestamp and Message columns, -1 when absent */
 	/* positions in the source's fields, -1 when it has none */

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "jsonw.h"
+#include "sensefield.h"
 #include "tap.h"
 
 static char buf[4096];
@@ -60,6 +61,47 @@ static void nested(struct jsonw *w)
 	jsonw_raw(w, "raw", "[1,2]", 5);
 }
 
+/* jsonw_strn_clean must write what sanitising first, then jsonw_strn, writes. */
+static void clean_matches_sanitize(void)
+{
+	static const char *const pieces[] = { "a", "bc", "\"", "\\", "\n", "\t", "\r", "\x01", "\x7f", "\xc3\xa9",
+		"\xe2\x86\xb5", "\xf0\x9f\x98\x80", "plain text ", "12345678", "\xff" };
+	char in[512], clean[1600], a[4096], b[4096];
+	unsigned seed = 7;
+	int bad = 0;
+
+	for (int round = 0; round < 20000 && bad < 5; round++) {
+		size_t n = 0;
+		int parts = (int)(rand_r(&seed) % 40);
+		for (int p = 0; p < parts; p++) {
+			const char *x = pieces[rand_r(&seed) % (sizeof pieces / sizeof *pieces)];
+			if (n + strlen(x) >= sizeof in)
+				break;
+			memcpy(in + n, x, strlen(x));
+			n += strlen(x);
+		}
+		size_t max = (size_t)(rand_r(&seed) % 80) + (round % 3 ? 0 : 1000);
+		bool text = round % 2;
+		size_t m = text ? sf_sanitize_text(clean, in, n, max) : sf_sanitize(clean, in, n, max);
+		struct jsonw wa, wb;
+		jsonw_init(&wa, a, sizeof a);
+		jsonw_strn(&wa, NULL, clean, m);
+		jsonw_init(&wb, b, sizeof b);
+		jsonw_strn_clean(&wb, NULL, in, n, max, text);
+		if (wa.len != wb.len || memcmp(a, b, wa.len) != 0 || wb.overflow) {
+			bad++;
+			printf("# round %d: want %.*s got %.*s\n", round, (int)wa.len, a, (int)wb.len, b);
+		}
+	}
+	is_int(bad, 0, "jsonw_strn_clean writes what sf_sanitize(_text) then jsonw_strn write, for 20000 strings");
+
+	struct jsonw w;
+	char small[16];
+	jsonw_init(&w, small, sizeof small);
+	jsonw_strn_clean(&w, NULL, "0123456789abcdef", 16, 1000, false);
+	ok(w.overflow, "too long for the buffer: overflow, nothing past the end");
+}
+
 int main(void)
 {
 	is_str(one(strings), "{\"plain\":\"abc\",\"esc\":\"q\\\"b\\\\n\\nt\\tc\\u0001 \xc3\xa9\","
@@ -99,5 +141,6 @@ int main(void)
 	jsonw_close(&w);
 	buf[w.len] = '\0';
 	is_str(buf, "{\"alpha\":1,\"be\\\"ta\":2}", "a changed key at the same address is escaped");
+	clean_matches_sanitize();
 	return done_testing();
 }
