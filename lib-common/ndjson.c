@@ -200,6 +200,24 @@ int ndjson_write_line(struct ndjson_writer *w, const char *s, size_t n)
 	return NDJSON_WOK;
 }
 
+char *ndjson_reserve(struct ndjson_writer *w, size_t want, size_t *room)
+{
+	*room = 0;
+	if (w->state != NDJSON_WOK)
+		return w->buf;
+	if (w->len + want + 1 > w->cap && ndjson_flush(w) != NDJSON_WOK)
+		return w->buf;
+	*room = w->cap - w->len - 1;	/* the newline always fits */
+	return w->buf + w->len;
+}
+
+void ndjson_commit(struct ndjson_writer *w, size_t n)
+{
+	w->buf[w->len + n] = '\n';
+	w->len += n + 1;
+	w->records++;
+}
+
 int ndjson_write_record(struct ndjson_writer *w, const cJSON *rec)
 {
 	char *s = cJSON_PrintUnformatted(rec);

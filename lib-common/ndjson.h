@@ -72,6 +72,14 @@ void ndjson_writer_free(struct ndjson_writer *w);
 int ndjson_write_record(struct ndjson_writer *w, const cJSON *rec);
 /* Queues one line (no newline in s; it is added). */
 int ndjson_write_line(struct ndjson_writer *w, const char *s, size_t n);
+/*
+ * Writing a line in place: ndjson_reserve flushes first when fewer than
+ * want bytes are free, and returns where the line goes and how many bytes
+ * fit there (*room; 0 after a write error). ndjson_commit makes the n
+ * bytes written there a line.
+ */
+char *ndjson_reserve(struct ndjson_writer *w, size_t want, size_t *room);
+void ndjson_commit(struct ndjson_writer *w, size_t n);
 /* Writes everything queued. */
 int ndjson_flush(struct ndjson_writer *w);
 

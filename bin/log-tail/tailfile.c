@@ -162,20 +162,29 @@ static void emit(struct tailfile *f, struct lt_out *o, const char *row, size_t n
 		lt_tabs_scan(row, n, &tabs);
 		t = &tabs;
 	}
-	if (!rec && !(rec = malloc(REC_MAX))) {
-		log_error("out of memory");
-		return;
-	}
+	/* the record is built where it is written out; only a huge one needs a buffer of its own */
+	size_t room;
+	char *p = ndjson_reserve(o->w, 64 * 1024, &room);
 	struct jsonw w;
-	jsonw_init(&w, rec, REC_MAX);
+	jsonw_init(&w, p, room);
 	enum lt_verdict v = lt_row_record(o->conf, &f->lay, row, n, t, o->now_ms, &w);
+	if (v == LT_RECORD) {
+		ndjson_commit(o->w, w.len);
+		st->records++;
+	} else if (v == LT_TOO_BIG && o->w->state == NDJSON_WOK) {
+		if (!rec && !(rec = malloc(REC_MAX))) {
+			log_error("out of memory");
+			return;
+		}
+		jsonw_init(&w, rec, REC_MAX);
+		v = lt_row_record(o->conf, &f->lay, row, n, t, o->now_ms, &w);
+		if (v == LT_RECORD && ndjson_write_line(o->w, w.buf, w.len) == NDJSON_WOK)
+			st->records++;
+	}
 	st->short_rows += t->nfields < f->lay.ncols;
 	st->long_rows += t->nfields > f->lay.ncols;
 	switch (v) {
-	case LT_RECORD:
-		if (ndjson_write_line(o->w, w.buf, w.len) == NDJSON_WOK)
-			st->records++;
-		break;
+	case LT_RECORD: break;
 	case LT_DISABLED: st->disabled++; break;
 	case LT_QIX_OFF: st->qix_off++; break;
 	case LT_QIX_REJECTED: st->qix_rejected++; break;

@@ -163,6 +163,40 @@ static void test_writer(void)
 	close(p[1]);
 }
 
+static void test_reserve(void)
+{
+	struct ndjson_writer w;
+	char buf[256];
+	size_t room;
+	int p[2];
+
+	if (pipe(p) != 0)
+		abort();
+	ndjson_writer_init(&w, p[1], 32);
+	char *at = ndjson_reserve(&w, 10, &room);
+	is_int(room, 31, "an empty buffer: all of it but the newline");
+	memcpy(at, "first", 5);
+	ndjson_commit(&w, 5);
+	at = ndjson_reserve(&w, 30, &room);
+	is_int(room, 31, "asking for more than is free flushes first");
+	memcpy(at, "second", 6);
+	ndjson_commit(&w, 6);
+	ok(ndjson_flush(&w) == NDJSON_WOK, "flush");
+	ssize_t n = read(p[0], buf, sizeof buf - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	is_str(buf, "first\nsecond\n", "lines written in place, in order");
+	is_int(w.records, 2, "counted");
+	close(p[0]);
+	signal(SIGPIPE, SIG_IGN);
+	memcpy(ndjson_reserve(&w, 1, &room), "x", 1);
+	ndjson_commit(&w, 1);
+	ok(ndjson_flush(&w) == NDJSON_WPIPE, "the reader gone");
+	(void)ndjson_reserve(&w, 1, &room);
+	is_int(room, 0, "no room after a write error");
+	ndjson_writer_free(&w);
+	close(p[1]);
+}
+
 int main(void)
 {
 	log_init("t-ndjson");
@@ -172,5 +206,6 @@ int main(void)
 	test_records();
 	test_nonblocking();
 	test_writer();
+	test_reserve();
 	return done_testing();
 }
