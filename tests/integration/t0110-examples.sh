@@ -21,6 +21,26 @@ like "$(cat "$T_TMP/cron.err")" 'not running' "cron example: says so"
 is "$(grep -c . "$T_TMP/host.ndjson")" "$((n1 + 2))" "cron example: host and error records appended"
 is "$(head -1 "$T_TMP/host.ndjson")" "$first" "cron example: earlier records kept"
 
+# log-tail cron job: the rows since the last run, each once, into the sink
+mkdir -p "$T_TMP/senselog"
+cp "$FIXTURES/logfiles/Proxy_System.txt" "$FIXTURES/logfiles/Scheduler_System.txt" "$T_TMP/senselog/"
+lt_cron() {
+	SENSEOPS_LOGS=$T_TMP/senselog SENSEOPS_CONFIG=/nonexistent SENSEOPS_STATE=$T_TMP/lt.state \
+		SENSEOPS_SINK="to-influx --dry-run" "$EX/log-tail-cron.sh" 2>"$T_TMP/ltcron.err"
+}
+lt_cron >"$T_TMP/lp1"
+is "$?" 0 "log-tail cron example: exit 0"
+is "$(grep -c '^log_event,' "$T_TMP/lp1")" 20 "log-tail cron example: 20 rows, 20 log_event points"
+lt_cron >"$T_TMP/lp2"
+is "$(grep -c . "$T_TMP/lp2")" 0 "log-tail cron example: nothing new, nothing written"
+tail -1 "$FIXTURES/logfiles/Proxy_System.txt" | sed 's/^88110\t/88111\t/' >>"$T_TMP/senselog/Proxy_System.txt"
+lt_cron >"$T_TMP/lp3"
+is "$(grep -c '^log_event,' "$T_TMP/lp3")" 1 "log-tail cron example: a row appended, one point"
+! SENSEOPS_LOGS=$T_TMP/senselog SENSEOPS_CONFIG=/nonexistent SENSEOPS_STATE=/nonexistent/dir/state \
+	SENSEOPS_SINK="to-influx --dry-run" "$EX/log-tail-cron.sh" >/dev/null 2>"$T_TMP/ltcron.err"
+ok $? "log-tail cron example: a failure is its exit status"
+like "$(cat "$T_TMP/ltcron.err")" 'log-tail failed with status' "log-tail cron example: and says so"
+
 # s6 run script: readiness on fd 3, stops on SIGTERM
 mkfifo "$T_TMP/notify"
 exec 8<>"$T_TMP/notify"	# read-write: opening never blocks
