@@ -90,6 +90,15 @@ int tf_open(struct tailfile *f)
 	return 0;
 }
 
+void tf_restart(struct tailfile *f)
+{
+	f->commit = f->base = 0;
+	f->len = 0;
+	f->header = f->pending = f->skipping = false;
+	f->fplen = 0;
+	lt_layout_free(&f->lay);
+}
+
 void tf_seek_end(struct tailfile *f)
 {
 	char buf[4096];
@@ -418,15 +427,20 @@ ssize_t tf_read(struct tailfile *f, struct lt_out *o, size_t max_bytes)
 			if (fstat(f->fd, &st) == 0 && (uint64_t)st.st_size < f->base + f->len) {
 				log_info("%s: truncated: reading it again from the start", f->path);
 				o->st->truncated++;
-				f->commit = 0;
-				f->header = false;
-				f->pending = f->skipping = false;
-				f->len = 0;
-				f->fplen = 0;
+				tf_restart(f);
 				return (ssize_t)total + 1;	/* progress: read again */
 			}
-			if (f->finished)
+			if (f->finished) {
 				finish(f, o);
+			} else if (f->cap > CHUNK / 4 && f->len < CHUNK / 4) {
+				/* idle until more is written: keep only what a partial line needs */
+				size_t cap = f->len > 4096 ? f->len : 4096;
+				char *p = realloc(f->buf, cap);
+				if (p) {
+					f->buf = p;
+					f->cap = cap;
+				}
+			}
 			break;
 		}
 		f->len += (size_t)n;

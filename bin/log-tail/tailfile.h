@@ -70,6 +70,8 @@ void tf_close(struct tailfile *f);
 bool tf_fingerprint(int fd, uint32_t n, uint64_t *fp);
 /* Opens f->path and sets its identity; 0, or -1 with errno. */
 int tf_open(struct tailfile *f);
+/* Read it again from the start (it was truncated or rewritten). */
+void tf_restart(struct tailfile *f);
 /* Start at the end of the file's last complete line (--from-end). */
 void tf_seek_end(struct tailfile *f);
 

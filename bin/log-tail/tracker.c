@@ -162,10 +162,17 @@ void tracker_scan(struct tracker *t, struct lt_stats *st)
 		if (f->fd >= 0 && !f->finished) {
 			/* renamed away (roll-over) or deleted: read to its end, then close */
 			struct stat sb;
+			uint64_t h;
 			if (stat(f->path, &sb) != 0 || sb.st_dev != f->dev || sb.st_ino != f->ino) {
 				log_info("%s: rolled over or deleted: reading the rest", f->path);
 				st->rotated++;
 				f->finished = true;
+				t->changes++;
+			} else if (f->fplen && tf_fingerprint(f->fd, f->fplen, &h) && h != f->fp) {
+				/* cut and written again past where we were: its start tells */
+				log_info("%s: rewritten: reading it again from the start", f->path);
+				st->truncated++;
+				tf_restart(f);
 				t->changes++;
 			}
 		}
