@@ -19,6 +19,8 @@ static int name(struct cfg *c, const char *key, const char *def, const char **ou
 {
 	if (cfg_string(c, key, def, out))
 		return -1;
+	if (!*out)
+		return cfg_set_err(c, "%s: missing", key);
 	if (!**out)
 		return cfg_node_err(c, cfg_get(c, key), key, "must not be empty");
 	return 0;

@@ -379,6 +379,12 @@ printf 'Butler-SOS:\n  influxdbConfig: {version: 2, v2Config: {org: o, bucket: b
 run "$TI" -c "$T_TMP/notoken.yaml"
 is "$RC" 78 "v2 without a token: exit 78"
 like "$ERR" "v2Config.token: missing" "...and says which key"
+for k in v2Config.org v2Config.bucket v3Config.database; do
+	printf 'Butler-SOS:\n  influxdbConfig: {version: %s}\n' "${k:1:1}" >"$T_TMP/nokey.yaml"
+	run "$TI" -c "$T_TMP/nokey.yaml" --dry-run </dev/null
+	is "$RC" 78 "v${k:1:1} without $k: exit 78, no crash"
+	like "$ERR" "$k: missing" "...and says which key"
+done
 run "$TI" -c "$CFG" --set Butler-SOS.influxdbConfig.enable=false
 is "$RC" 78 "influxdbConfig.enable false: exit 78"
 like "$ERR" 'influxdbConfig.enable is false' "...and says why"
