@@ -36,7 +36,7 @@ enum { I_SOURCE, I_ROW, I_TS_ISO, I_TS_LOCAL, I_LEVEL, I_HOST, I_SUBSYSTEM, I_WI
 
 static const struct lt_field engine_fields[] = {
 	COMMON, F("message", R_TEXT, 1000, "Message"),
-	F("proxy_session_id", R_STR, 100, "ProxySessionId"),
+	F("proxy_session_id", R_UUID, 0, "ProxySessionId"),
 	F("user_directory", R_STR, 100, "UserDirectory|ActiveUserDirectory"),
 	F("user_id", R_STR, 100, "UserId|ActiveUserId"), F("engine_ts", R_STR, 50, "EngineTimestamp"),
 	F("process_id", R_UUID, 0, "ProcessId"), F("engine_exe_version", R_STR, 50, "Exe Version"),
@@ -64,7 +64,7 @@ static const struct lt_field scheduler_fields[] = {
 };
 
 static const struct lt_field qix_fields[] = {
-	COMMON, F("proxy_session_id", R_STR, 100, "ProxySessionId"),
+	COMMON, F("proxy_session_id", R_UUID, 0, "ProxySessionId"),
 	F("user_directory", R_STR, 100, "ActiveUserDirectory|UserDirectory"),
 	F("user_id", R_STR, 100, "ActiveUserId|UserId"), F("engine_ts", R_STR, 50, "EngineTimestamp"),
 	F("session_id", R_UUID, 0, "SessionId|CServerId"), F("app_id", R_UUID, 0, "DocId|AppId"),

@@ -20,7 +20,7 @@ cat >"$T_TMP/dgrams" <<'EOF_D'
 /qseow-repository/;300401;20241105T071012.305+0100;2024-11-05 07:10:12,305;ERROR;qse-node1;System.Repository.Repository.Core.Status.EngineHealthCheckWorker;CORP\svc;Engine health check failed;The operation has timed out;INTERNAL;sa_repository;Check;500;Engine;/healthcheck
 /qseow-scheduler/;61201;20241105T081200.003+0100;2024-11-05 08:12:00,003;INFO;qse-node1;System.Scheduler.Scheduler.Master.Task.TaskSession;CORP\svc;Execution State Change to Started;;INTERNAL;sa_scheduler;INTERNAL\sa_scheduler;Reload Sales;Sales Dashboard;6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c9d;e7af59a0-c243-480d-9571-08727551a66f;eb5cf467-80ba-4d64-ba0e-cfea958ca9ba
 /qseow-engine/;20011;20241105T063012.044+0100;2024-11-05 06:30:12,044;WARN;qse-node1;System.Engine.Engine;CORP\svc;Document could not be saved;8a3b8d5e-1f2c-4f6e-9b7a-2c1d0e9f4a11;CORP;anna;20241105T063012.044+0100;2d6f1c8a-9b3e-4f7d-8a21-5c4e3b2a1f90;14.187.4;20241105T063012.000+0100;Warning;5f0c2d1e-7a8b-4c9d-8e0f-1a2b3c4d5e6f;e7af59a0-c243-480d-9571-08727551a66f
-/qseow-qix-perf/;5101;20241105T080215.007+0100;2024-11-05 08:02:15,007;INFO;qse-node1;QixPerformance.Engine.Engine;CORP\svc;8a3b8d5e-1f2c-4f6e-9b7a-2c1d0e9f4a11;CORP;jdoe;20241105T080215.007+0100;21e8ac68-43e4-4caf-8181-a8cc369147eb;e7af59a0-c243-480d-9571-08727551a66f;1;Global::OpenApp;1843.212;1787.916;1.843;18.432;368.642;-1;<Unknown>;188743680;402653184;<Unknown>
+/qseow-qix-perf/;5101;20241105T080215.007+0100;2024-11-05 08:02:15,007;INFO;qse-node1;QixPerformance.Engine.Engine;CORP\svc;4daa2b5345d6856657a54b48d3923cc6ee217883;CORP;jdoe;20241105T080215.007+0100;21e8ac68-43e4-4caf-8181-a8cc369147eb;e7af59a0-c243-480d-9571-08727551a66f;1;Global::OpenApp;1843.212;1787.916;1.843;18.432;368.642;-1;<Unknown>;188743680;402653184;<Unknown>
 EOF_D
 # tsv NAME HEADER ROW: a Sense log file (BOM, CRLF) with one row; fields given with | between
 tsv() {
@@ -40,7 +40,7 @@ tsv QSE_System_Engine.txt \
 	'20011|20241105T063012.044+0100|WARN|qse-node1|System.Engine.Engine|4120|x|CORP\svc|Document could not be saved|8a3b8d5e-1f2c-4f6e-9b7a-2c1d0e9f4a11|CORP|anna|20241105T063012.044+0100|2d6f1c8a-9b3e-4f7d-8a21-5c4e3b2a1f90|14.187.4|20241105T063012.000+0100|Warning|5f0c2d1e-7a8b-4c9d-8e0f-1a2b3c4d5e6f|e7af59a0-c243-480d-9571-08727551a66f|x'
 tsv QSE_QixPerformance_Engine.txt \
 	'Sequence#|Timestamp|Level|Hostname|Logger|Thread|Id|ServiceUser|ProxySessionId|ActiveUserDirectory|ActiveUserId|EngineTimestamp|CServerId|DocId|RequestId|Method|ProcessTime|WorkTime|LockTime|ValidateTime|TraverseTime|Handle|ObjectId|NetRAM|PeakRAM|ObjectType|Id2' \
-	'5101|20241105T080215.007+0100|INFO|qse-node1|QixPerformance.Engine.Engine|6612|x|CORP\svc|8a3b8d5e-1f2c-4f6e-9b7a-2c1d0e9f4a11|CORP|jdoe|20241105T080215.007+0100|21e8ac68-43e4-4caf-8181-a8cc369147eb|e7af59a0-c243-480d-9571-08727551a66f|1|Global::OpenApp|1843.212|1787.916|1.843|18.432|368.642|-1|<Unknown>|188743680|402653184|<Unknown>|x'
+	'5101|20241105T080215.007+0100|INFO|qse-node1|QixPerformance.Engine.Engine|6612|x|CORP\svc|4daa2b5345d6856657a54b48d3923cc6ee217883|CORP|jdoe|20241105T080215.007+0100|21e8ac68-43e4-4caf-8181-a8cc369147eb|e7af59a0-c243-480d-9571-08727551a66f|1|Global::OpenApp|1843.212|1787.916|1.843|18.432|368.642|-1|<Unknown>|188743680|402653184|<Unknown>|x'
 
 # the datagrams through udp-listen
 LP=$(free_port)
