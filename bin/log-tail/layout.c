@@ -305,7 +305,7 @@ int lt_layout_header(struct lt_layout *l, const char *line, size_t n, const char
 		bool dup = false;
 		for (size_t j = 0; j < i && !dup; j++)
 			dup = strcasecmp(l->col[i], l->col[j]) == 0;
-		char key[300];
+		char key[300] = "";
 		if (dup)
 			snprintf(key, sizeof key, "%.280s#%zu", l->col[i], i);
 		if (!jsonw_key(&l->ckey[i], dup ? key : l->col[i])) {
@@ -336,8 +336,8 @@ int lt_layout_header(struct lt_layout *l, const char *line, size_t n, const char
 		l->col_of_field[fi] = -1;
 		for (size_t i = 0; i < l->ncols && f[fi].cols; i++)
 			if (l->field_of_col[i] < 0 && name_in(l->col[i], f[fi].cols)) {
-				l->field_of_col[i] = (signed char)fi;
-				l->col_of_field[fi] = (signed char)i;
+				l->field_of_col[i] = (short)fi;
+				l->col_of_field[fi] = (short)i;
 				break;
 			}
 	}
@@ -410,9 +410,10 @@ bool lt_row_start(const struct lt_layout *l, const char *line, size_t n, const s
  * tab) gives the surplus back to the Message column (else the last one):
  * the columns before it are read from the left, those after from the right.
  */
-static void split(const struct lt_layout *l, const char *row, size_t n, const struct lt_tabs *t, struct span *col)
+static void split(const struct lt_layout *l, size_t nc, const char *row, size_t n, const struct lt_tabs *t,
+    struct span *col)
 {
-	size_t nf = t->nfields, nc = l->ncols;
+	size_t nf = t->nfields;
 	size_t wide = nf > nc ? (l->i_msg >= 0 ? (size_t)l->i_msg : nc - 1) : nc;
 
 	for (size_t i = 0; i < nc && i < wide; i++) {
@@ -473,12 +474,14 @@ enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l
 		return LT_DISABLED;
 	if (l->src == LT_QIXPERF && !qixfilter_monitor_enabled(c->qix))
 		return LT_QIX_OFF;
-	split(l, row, n, t, col);
+	const size_t nc = l->ncols;
+	split(l, nc, row, n, t, col);
 	fval_reset();
 	bool cat_on = categorise_enabled(c->cat);
 	int imsg = l->src == LT_QIXPERF ? -1 : 8;
+	const char *msg = "", *level = "INFO";	/* INFO: the level of a log without one */
 	for (size_t i = 0; i < nf; i++) {
-		int ci = l->col_of_field[i], ii = (int)i;
+		int ci = l->col_of_field[i], ii = (int)i;	/* short to int */
 		raw[i] = ci >= 0 ? col[ci] : (struct span){ "", 0, false };
 		/* text only written out goes straight from the row to the record */
 		enum rule r = f[i].spec.rule;
@@ -486,6 +489,10 @@ enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l
 		    ii != l->f_dir && ii != l->f_id && ii != l->f_full && ii != l->f_app && !(ii == imsg && cat_on);
 		if (!direct[i])
 			fval_apply(&f[i].spec, raw[i], &v[i]);
+		if (ii == imsg && !direct[i])
+			msg = v[i].s;
+		if (i == I_LEVEL && ci >= 0)
+			level = v[i].s;
 	}
 	/* what the Sense layouts give these when the file has no column for them */
 	struct span tsr = raw[I_TS_ISO];
@@ -499,7 +506,7 @@ enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l
 	if (!ts_ok)
 		when = now_ms;
 	if (l->col_of_field[I_LEVEL] < 0)
-		v[I_LEVEL] = (struct fval){ .s = "INFO", .n = 4 };
+		v[I_LEVEL] = (struct fval){ .s = level, .n = strlen(level) };
 	if (l->col_of_field[I_SUBSYSTEM] < 0)
 		v[I_SUBSYSTEM] = (struct fval){ .s = l->subsystem, .n = strlen(l->subsystem) };
 
@@ -528,8 +535,7 @@ enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l
 			return LT_QIX_REJECTED;
 	}
 	if (cat_on) {
-		const char *msg = imsg < 0 ? "" : v[imsg].s;
-		if (categorise_apply(c->cat, v[I_LEVEL].s, msg, cats, N(cats), &ncats) == CAT_DROP)
+		if (categorise_apply(c->cat, level, msg, cats, N(cats), &ncats) == CAT_DROP)
 			return LT_DROP_RULE;
 	}
 	if (userlist_has(&c->exclude, dir, id))
@@ -580,7 +586,7 @@ enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l
 		ev_categories_write(out, cats, ncats);
 	/* every other column, so nothing read is lost */
 	bool open = false;
-	for (size_t i = 0; i < l->ncols; i++) {
+	for (size_t i = 0; i < nc; i++) {
 		if (l->field_of_col[i] >= 0 || !col[i].present || !col[i].n)
 			continue;
 		if (!open) {

@@ -46,9 +46,9 @@ struct lt_layout {
 	size_t ncols;
 	char *names;			/* the header's column names, NUL-separated */
 	const char *col[LT_MAX_COLS];
-	signed char field_of_col[LT_MAX_COLS];	/* index in the source's fields, -1: extra */
+	short field_of_col[LT_MAX_COLS];	/* index in the source's fields, -1: extra */
 	struct jsonw_key *ckey;		/* each column's key in extra; NAME#INDEX for a repeated name */
-	signed char col_of_field[LT_MAX_FIELDS];	/* -1: no such column */
+	short col_of_field[LT_MAX_FIELDS];	/* -1: no such column */
 	int i_ts, i_msg;		/* Timestamp and Message columns, -1 when absent */
 	/* positions in the source's fields, -1 when it has none */
 	int f_dir, f_id, f_full, f_app, f_psid, f_obj, f_type, f_method;

@@ -289,8 +289,10 @@ static bool watch_dirs(const struct tracker *t, int ifd)
 		char *d = dirs[i], *slash;
 		while (access(d, F_OK) != 0 && (slash = strrchr(d, '/')))
 			*(slash == d ? slash + 1 : slash) = '\0';
-		if (access(d, F_OK) != 0)
-			strcpy(d, ".");
+		if (access(d, F_OK) != 0) {
+			d[0] = '.';	/* d holds at least one byte and its NUL */
+			d[1] = '\0';
+		}
 		remote |= remote_fs(d);
 		if (ifd >= 0 && inotify_add_watch(ifd, d, IN_MODIFY | IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO |
 		    IN_DELETE | IN_CLOSE_WRITE | IN_ATTRIB | IN_ONLYDIR) < 0)

@@ -230,7 +230,7 @@ static bool pend_set(struct tailfile *f, const char *s, size_t n, bool append)
 /* One physical line [start, end) of the file, without its line feed. */
 static void line(struct tailfile *f, struct lt_out *o, const char *s, size_t n, uint64_t start, uint64_t end)
 {
-	const char *why;
+	const char *why = "the header is not UTF-8 text";
 
 	if (n && s[n - 1] == '\r')
 		n--;
@@ -238,8 +238,6 @@ static void line(struct tailfile *f, struct lt_out *o, const char *s, size_t n, 
 		if (start == 0 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 			s += 3, n -= 3;
 		if (memchr(s, '\0', n) || !utf8_valid(s, n) || lt_layout_header(&f->lay, s, n, &why) != 0) {
-			if (memchr(s, '\0', n) || !utf8_valid(s, n))
-				why = "the header is not UTF-8 text";
 			log_warn("%s: not a Qlik Sense log file (%s): skipped", f->path, why);
 			o->st->not_sense++;
 			f->bad = true;
