@@ -237,7 +237,10 @@ static void line(struct tailfile *f, struct lt_out *o, const char *s, size_t n, 
 	if (!f->header) {
 		if (start == 0 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 			s += 3, n -= 3;
-		if (memchr(s, '\0', n) || !utf8_valid(s, n) || lt_layout_header(&f->lay, s, n, &why) != 0) {
+		if (n > o->max_line)
+			why = "the header is over --max-line";
+		if (n > o->max_line || memchr(s, '\0', n) || !utf8_valid(s, n) ||
+		    lt_layout_header(&f->lay, s, n, &why) != 0) {
 			log_warn("%s: not a Qlik Sense log file (%s): skipped", f->path, why);
 			o->st->not_sense++;
 			f->bad = true;
@@ -245,6 +248,14 @@ static void line(struct tailfile *f, struct lt_out *o, const char *s, size_t n, 
 		}
 		f->header = true;
 		if (f->commit < end)
+			f->commit = end;
+		return;
+	}
+	if (n > o->max_line) {
+		o->st->too_long++;
+		log_warn("%s: a line at offset %llu is over %zu bytes: skipped", f->path, (unsigned long long)start,
+		    o->max_line);
+		if (!f->pending)
 			f->commit = end;
 		return;
 	}
@@ -430,6 +441,12 @@ ssize_t tf_read(struct tailfile *f, struct lt_out *o, size_t max_bytes)
 			}
 			if (f->finished) {
 				finish(f, o);
+			} else if (f->pending && !f->len && o->now_ms - ((int64_t)st.st_mtim.tv_sec * 1000 +
+			    st.st_mtim.tv_nsec / 1000000) >= TF_QUIET_MS) {
+				/* no continuation came: the short row is as complete as it gets */
+				emit(f, o, f->pend, f->pend_len, NULL);
+				f->pending = false;
+				f->commit = f->base;
 			} else if (f->cap > CHUNK / 4 && f->len < CHUNK / 4) {
 				/* idle until more is written: keep only what a partial line needs */
 				size_t cap = f->len > 4096 ? f->len : 4096;

@@ -15,6 +15,7 @@
 #include "ndjson.h"
 
 #define TF_FP_MAX 1024		/* bytes of a file's start its fingerprint covers at most */
+#define TF_QUIET_MS 2000	/* a short last row is written once its file has been quiet this long */
 
 struct lt_stats {
 	unsigned long long rows;		/* rows read */

@@ -73,7 +73,8 @@ static bool open_at(struct tailfile *f, const char *path, struct lt_stats *st)
 		f->path = p;
 	}
 	if (tf_open(f) != 0) {
-		report_open_error(f, st, errno);
+		if (errno != ENOENT)	/* renamed since the scan found it: the next one will */
+			report_open_error(f, st, errno);
 		return false;
 	}
 	if (f->open_errno)
@@ -115,8 +116,11 @@ static void found(struct tracker *t, const char *path, struct lt_stats *st, int6
 	f->ino = sb.st_ino;
 	f->seen = true;
 	f->seen_ms = now;
-	f->next = t->files;
-	t->files = f;
+	/* at the end: files found together are read in the patterns' (sorted) order */
+	struct tailfile **tail = &t->files;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = f;
 	t->changes++;
 	if (!open_at(f, path, st))
 		return;
@@ -246,6 +250,20 @@ size_t tracker_dirs(const struct tracker *t, char ***dirs)
 			end--;
 		(void)add_dir(dirs, &n, end > p ? p : (*p == '/' ? "/" : "."), end > p ? (size_t)(end - p) : 1);
 	}
+	/* and the folders a wildcard in a folder part matches now, so files made in new folders are seen */
+	for (size_t i = 0; i < t->npatterns; i++) {
+		const char *p = t->patterns[i], *last = strrchr(p, '/');
+		for (const char *sl = strchr(p, '/'); sl && sl <= last; sl = strchr(sl + 1, '/')) {
+			char *prefix = strndup(p, (size_t)(sl - p));
+			glob_t g;
+			if (prefix && strpbrk(prefix, "*?[") && glob(prefix, GLOB_ONLYDIR, NULL, &g) == 0) {
+				for (size_t k = 0; k < g.gl_pathc; k++)
+					(void)add_dir(dirs, &n, g.gl_pathv[k], strlen(g.gl_pathv[k]));
+				globfree(&g);
+			}
+			free(prefix);
+		}
+	}
 	for (const struct tailfile *f = t->files; f; f = f->next) {
 		if (f->fd < 0)
 			continue;
@@ -309,6 +327,10 @@ int state_load(struct tracker *t, const char *path)
 		return -1;
 	}
 	int lineno = 1, ret = 0;
+	struct tailfile **tail = &t->files;
+
+	while (*tail)
+		tail = &(*tail)->next;
 	if (len < sizeof STATE_MAGIC - 1 || memcmp(text, STATE_MAGIC, sizeof STATE_MAGIC - 1) != 0) {
 		log_error("state file %s: not a log-tail state file", path);
 		ret = -1;
@@ -346,8 +368,8 @@ int state_load(struct tracker *t, const char *path)
 		f->seen_ms = seen;
 		f->done = done & 1;
 		f->bad = (done & 2) != 0;
-		f->next = t->files;
-		t->files = f;
+		*tail = f;	/* in the file's order, which is the order they were read in */
+		tail = &f->next;
 	}
 out:
 	free(text);
