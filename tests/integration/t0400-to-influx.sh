@@ -380,9 +380,14 @@ run "$TI" -c "$T_TMP/notoken.yaml"
 is "$RC" 78 "v2 without a token: exit 78"
 like "$ERR" "v2Config.token: missing" "...and says which key"
 for k in v2Config.org v2Config.bucket v3Config.database; do
-	printf 'Butler-SOS:\n  influxdbConfig: {version: %s}\n' "${k:1:1}" >"$T_TMP/nokey.yaml"
+	case $k in
+	v2Config.org) yaml='{version: 2, v2Config: {bucket: b, token: t}}' ;;
+	v2Config.bucket) yaml='{version: 2, v2Config: {org: o, token: t}}' ;;
+	*) yaml='{version: 3, v3Config: {token: t}}' ;;
+	esac
+	printf 'Butler-SOS:\n  influxdbConfig: %s\n' "$yaml" >"$T_TMP/nokey.yaml"
 	run "$TI" -c "$T_TMP/nokey.yaml" --dry-run </dev/null
-	is "$RC" 78 "v${k:1:1} without $k: exit 78, no crash"
+	is "$RC" 78 "${k%%Config*} without $k: exit 78, no crash"
 	like "$ERR" "$k: missing" "...and says which key"
 done
 run "$TI" -c "$CFG" --set Butler-SOS.influxdbConfig.enable=false
