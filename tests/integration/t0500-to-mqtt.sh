@@ -211,7 +211,13 @@ seqsub() {
 	mosquitto_sub -h 127.0.0.1 -p "$MOSQUITTO_PORT" -t 'seq/#' -q 1 -c -i "$1" -F '%p' >>"$T_TMP/$1.seq" 2>/dev/null &
 	SUB_PID=$!
 	T_PIDS+=("$SUB_PID")
-	sleep 0.5
+	# subscribed once a probe comes back (a fixed sleep is too short on a loaded machine)
+	local i
+	for i in $(seq 100); do
+		mosquitto_pub -h 127.0.0.1 -p "$MOSQUITTO_PORT" -t seq/probe -q 1 -m "probe $i" 2>/dev/null
+		grep -q '^probe ' "$T_TMP/$1.seq" 2>/dev/null && break
+		sleep 0.1
+	done
 }
 # distinct NAME N: waits (20 s at most) for N distinct counters; prints "distinct total"
 distinct() {
