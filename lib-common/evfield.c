@@ -112,12 +112,50 @@ void fval_apply(const struct field_spec *spec, struct span raw, struct fval *v)
 		return;
 	case R_FLOAT:
 		v->number = true;
-		if (sf_parse_float(raw.s, raw.n, &d))
-			v->d = d;
-		else
+		if (!sf_parse_float(raw.s, raw.n, &d)) {
 			v->omit = true;	/* NaN: InfluxDB cannot store it */
+			return;
+		}
+		v->d = d;
+		if (json_decimal_canonical(raw.s, raw.n)) {
+			/* written as it came: formatting the double again gives the same text */
+			v->s = raw.s;
+			v->n = raw.n;
+			v->as_text = true;
+		}
 		return;
 	}
+}
+
+bool json_decimal_canonical(const char *s, size_t n)
+{
+	size_t i = 0, sig = 0, lead0 = 0;
+
+	if (n && s[0] == '-')
+		i++;
+	if (i == n || s[i] < '0' || s[i] > '9')
+		return false;
+	bool zero_int = s[i] == '0';
+	if (zero_int) {
+		i++;	/* "0" alone: no leading zeros before other digits */
+	} else {
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			sig++;
+	}
+	if (i == n)
+		return !(zero_int && s[0] == '-') && sig <= 15;	/* not "-0": JSON writes 0 */
+	if (s[i] != '.' || i + 1 == n || s[n - 1] == '0')
+		return false;
+	for (i++; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		if (zero_int && sig == 0 && s[i] == '0')
+			lead0++;	/* 0.000123: zeros before the first significant digit */
+		else
+			sig++;
+	}
+	/* JavaScript writes 1e-7 and smaller with an exponent */
+	return sig <= 15 && lead0 <= 5;
 }
 
 void fval_write(struct jsonw *w, const char *key, const struct fval *v)
@@ -126,6 +164,8 @@ void fval_write(struct jsonw *w, const char *key, const struct fval *v)
 		return;
 	if (!v->number)
 		jsonw_strn(w, key, v->s, v->n);
+	else if (v->as_text)
+		jsonw_raw(w, key, v->s, v->n);
 	else if (v->d == (double)v->i && v->i == (long long)v->d)
 		jsonw_int(w, key, v->i);
 	else

@@ -47,12 +47,20 @@ struct field_spec {
 
 /* A field after its rule: text for string rules, a number otherwise. */
 struct fval {
-	const char *s;		/* NUL-terminated, in the arena */
+	const char *s;		/* NUL-terminated, in the arena; or a number's own text (as_text) */
 	size_t n;
 	long long i;
 	double d;
 	bool number, omit;
+	bool as_text;		/* a number whose text (s, n) is already its shortest JSON form */
 };
+
+/*
+ * Is s the shortest JSON text of the double it denotes: plain decimal,
+ * no sign but '-', no leading or trailing zero, at most 15 significant
+ * digits, and within the range JavaScript prints without an exponent?
+ */
+bool json_decimal_canonical(const char *s, size_t n);
 
 /* Empties the arena; call once per event. */
 void fval_reset(void);

@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "evfield.h"
 #include "jsonw.h"
 #include "sensefield.h"
 #include "tap.h"
@@ -102,6 +103,48 @@ static void clean_matches_sanitize(void)
 	ok(w.overflow, "too long for the buffer: overflow, nothing past the end");
 }
 
+/* A canonical decimal is exactly what jsonw_double writes for its value. */
+static void canonical_decimals(void)
+{
+	static const char *const yes[] = { "0", "1", "-1", "1843.212", "0.5", "-0.5", "0.000001", "123456789012345",
+		"12345678.1234567", "0.1", "99.99" };
+	static const char *const no[] = { "-0", "01", "1.", "1.50", ".5", "1e5", "+1", " 1", "1 ", "0.0000001",
+		"1234567890123456", "0.1234567890123456", "1.2.3", "", "-", "0x10", "1,5" };
+	char out[64];
+	unsigned seed = 11;
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+		ok(json_decimal_canonical(yes[i], strlen(yes[i])), "canonical: %s", yes[i]);
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		ok(!json_decimal_canonical(no[i], strlen(no[i])), "not canonical: '%s'", no[i]);
+	/* random decimals: whenever one is called canonical, the double prints back as the same text */
+	for (int r = 0; r < 200000; r++) {
+		char s[40];
+		int ilen = (int)(rand_r(&seed) % 9), flen = (int)(rand_r(&seed) % 9), k = 0;
+		if (rand_r(&seed) % 4 == 0)
+			s[k++] = '-';
+		for (int i = 0; i < ilen + 1; i++)
+			s[k++] = (char)('0' + (i == 0 && ilen ? 1 + rand_r(&seed) % 9 : rand_r(&seed) % 10));
+		if (flen) {
+			s[k++] = '.';
+			for (int i = 0; i < flen; i++)
+				s[k++] = (char)('0' + rand_r(&seed) % 10);
+		}
+		s[k] = '\0';
+		if (!json_decimal_canonical(s, (size_t)k))
+			continue;
+		struct jsonw w;
+		jsonw_init(&w, out, sizeof out);
+		jsonw_double(&w, NULL, strtod(s, NULL));
+		if (w.len != (size_t)k || memcmp(out, s, (size_t)k) != 0) {
+			if (bad++ < 5)
+				printf("# %s printed as %.*s\n", s, (int)w.len, out);
+		}
+	}
+	is_int(bad, 0, "200000 random decimals: every canonical one prints back as itself");
+}
+
 int main(void)
 {
 	is_str(one(strings), "{\"plain\":\"abc\",\"esc\":\"q\\\"b\\\\n\\nt\\tc\\u0001 \xc3\xa9\","
@@ -142,5 +185,6 @@ int main(void)
 	buf[w.len] = '\0';
 	is_str(buf, "{\"alpha\":1,\"be\\\"ta\":2}", "a changed key at the same address is escaped");
 	clean_matches_sanitize();
+	canonical_decimals();
 	return done_testing();
 }
