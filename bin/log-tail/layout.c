@@ -276,12 +276,6 @@ int lt_layout_header(struct lt_layout *l, const char *line, size_t n, const char
 		*why = "out of memory";
 		return -1;
 	}
-	if (!(l->ckey = malloc(LT_MAX_COLS * sizeof *l->ckey))) {
-		free(l->names);
-		l->names = NULL;
-		*why = "out of memory";
-		return -1;
-	}
 	memcpy(l->names, line, n);
 	l->names[n] = '\0';
 	l->ncols = 0;
@@ -297,6 +291,10 @@ int lt_layout_header(struct lt_layout *l, const char *line, size_t n, const char
 	}
 	if (strcasecmp(l->col[0], "Sequence#") != 0) {
 		*why = "the first column is not Sequence#";
+		goto bad;
+	}
+	if (!(l->ckey = malloc(l->ncols * sizeof *l->ckey))) {
+		*why = "out of memory";
 		goto bad;
 	}
 	l->i_ts = l->i_msg = -1;
