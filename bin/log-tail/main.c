@@ -75,7 +75,7 @@ static char *below(const char *dir, const char *sl, const char *pat)
 	return p;
 }
 
-/* A directory stands for the .txt logs in it and up to two levels below (Service/Trace/...). */
+/* A folder stands for the .txt logs in it and up to two levels below (Service/Trace/...). */
 static void add_path(struct settings *s, const struct cli *cli, const char *path)
 {
 	struct stat st;
@@ -83,14 +83,17 @@ static void add_path(struct settings *s, const struct cli *cli, const char *path
 
 	if (n == 0)
 		cli_usage_error(cli, "an empty path");
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+	/* one that does not exist yet may become either: a file, or a folder */
+	bool exists = stat(path, &st) == 0, missing = !exists && !strpbrk(path, "*?[");
+	if (missing || (exists && S_ISDIR(st.st_mode))) {
 		const char *sl = path[n - 1] == '/' ? "" : "/";
 		static const char *const pats[] = { "*.txt", "*/*.txt", "*/*/*.txt" };
 		for (size_t i = 0; i < 3; i++) {
 			char *p = below(path, sl, pats[i]);
 			add_pattern(s, cli, p, p);
 		}
-		return;
+		if (!missing)
+			return;
 	}
 	add_pattern(s, cli, path, NULL);
 }

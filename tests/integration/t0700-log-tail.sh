@@ -243,13 +243,23 @@ wait_until 20 has_rows 401-402 "$T/live.out"
 ok $? "new folder: a folder moved in with a log file in it is picked up"
 mkdir -p "$D/Engine/Trace"
 "$W" "$D/Engine/Trace/QSE-NODE1_Session_Engine.txt" --rows 2 --seq 501
-# (inotify watches no folder without an open file in it: the 10 s safety scan finds it)
+# (the folders a pattern's wildcard matches are watched too, so no safety scan is needed)
 wait_until 20 has_rows 501-502 "$T/live.out"
 ok $? "new folder: a file in a folder created after the start is picked up"
 lt_stop
 is "$LT_RC" 0 "live: SIGTERM exits 0"
 seq_is 1-10,101-105,11-54,201-202,301-302,401-402,501-502,601-603 "live: every row exactly once" "$T/live.out"
 is "$(counter truncated "$T/live.err")" 2 "live: truncated=2"
+
+# a folder given on the command line that does not exist yet: followed once it does
+lt_start notyet --state "$T/notyet.state" "$T/notyet"
+wait_until 20 test -e "$T/notyet.state"
+mkdir -p "$T/notyet/Proxy/Trace"
+"$W" "$T/notyet/Proxy/Trace/QSE-NODE1_System_Proxy.txt" --rows 3 --seq 701
+wait_until 20 has_rows 701-703 "$T/notyet.out"
+ok $? "a folder operand that appears after the start: its files are read"
+lt_stop
+seq_is 701-703 "a folder operand that appears after the start: every row once" "$T/notyet.out"
 
 # --- 7. permission denied -----------------------------------------------------------------
 # as root permissions do not apply: then log-tail runs as nobody, when it can
