@@ -386,11 +386,37 @@ static bool digits(const char *s, size_t n)
 	return true;
 }
 
-/* 20241105T080215.012+0100, with either sign. */
-static bool sense_ts(const char *s, size_t n)
+enum ts_form { TS_NONE, TS_COMPACT, TS_HYPHEN, TS_LOCAL };
+
+/*
+ * The forms a Timestamp column takes: 20241105T080215.012+0100 (what
+ * Sense writes), 2024-11-05T08:02:15.012+0100, and log4net's local
+ * 2024-11-05 08:02:15,012 without an offset; either sign.
+ */
+static enum ts_form sense_ts(const char *s, size_t n)
 {
-	return n == 24 && digits(s, 8) && s[8] == 'T' && digits(s + 9, 6) && s[15] == '.' && digits(s + 16, 3) &&
-	    (s[19] == '+' || s[19] == '-') && digits(s + 20, 4);
+	if (n == 24 && digits(s, 8) && s[8] == 'T' && digits(s + 9, 6) && s[15] == '.' && digits(s + 16, 3) &&
+	    (s[19] == '+' || s[19] == '-') && digits(s + 20, 4))
+		return TS_COMPACT;
+	if (n < 23 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2) ||
+	    !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2) ||
+	    (s[19] != '.' && s[19] != ',') || !digits(s + 20, 3))
+		return TS_NONE;
+	if (n == 23 && s[10] == ' ')
+		return TS_LOCAL;
+	if (n == 28 && s[10] == 'T' && s[19] == '.' && (s[23] == '+' || s[23] == '-') && digits(s + 24, 4))
+		return TS_HYPHEN;
+	return TS_NONE;
+}
+
+/* 2024-11-05T08:02:15.012+0100 to 20241105T080215.012+0100 */
+static void compact_form(const char *s, char out[25])
+{
+	static const signed char from[24] = { 0, 1, 2, 3, 5, 6, 8, 9, 10, 11, 12, 14, 15, 17, 18, 19, 20, 21, 22, 23,
+		24, 25, 26, 27 };
+	for (int i = 0; i < 24; i++)
+		out[i] = s[from[i]];
+	out[24] = '\0';
 }
 
 bool lt_row_start(const struct lt_layout *l, const char *line, size_t n, const struct lt_tabs *t)
@@ -400,7 +426,7 @@ bool lt_row_start(const struct lt_layout *l, const char *line, size_t n, const s
 	if (t->n < its || t->n == 0 || t->pos[0] == 0 || t->pos[0] > 10 || !digits(line, t->pos[0]))
 		return false;
 	size_t start = t->pos[its - 1] + 1, end = its < t->n ? t->pos[its] : n;
-	return sense_ts(line + start, end - start);
+	return sense_ts(line + start, end - start) != TS_NONE;
 }
 
 /*
@@ -494,12 +520,18 @@ enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l
 	}
 	/* what the Sense layouts give these when the file has no column for them */
 	struct span tsr = raw[I_TS_ISO];
-	bool ts_ok = sense_ts(tsr.s, tsr.n);
-	if (ts_ok) {
-		local_form(tsr.s, local);
-		char buf[32];
-		copy(buf, sizeof buf, tsr.s, tsr.n);
-		ts_ok = time_parse_sense_iso(buf, &when) == 0;
+	enum ts_form form = sense_ts(tsr.s, tsr.n);
+	char compact[32];
+	bool ts_ok = false;	/* ts_iso is the text as written, ts_local made of it */
+	if (form == TS_COMPACT || form == TS_HYPHEN) {
+		if (form == TS_HYPHEN)
+			compact_form(tsr.s, compact);
+		else
+			copy(compact, sizeof compact, tsr.s, tsr.n);
+		local_form(compact, local);
+		ts_ok = time_parse_sense_iso(compact, &when) == 0;
+	} else if (form == TS_LOCAL) {
+		copy(local, sizeof local, tsr.s, tsr.n);	/* no offset: the server's zone is not known */
 	}
 	if (!ts_ok)
 		when = now_ms;
@@ -556,7 +588,7 @@ enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l
 		else if (i == I_TS_ISO)
 			jsonw_strn(out, NULL, ts_ok ? tsr.s : "", ts_ok ? tsr.n : 0);
 		else if (i == I_TS_LOCAL)
-			jsonw_str(out, NULL, ts_ok ? local : "");
+			jsonw_str(out, NULL, ts_ok || form == TS_LOCAL ? local : "");
 		else if ((int)i == idir)
 			jsonw_str(out, NULL, dir);
 		else if ((int)i == iid)

@@ -185,6 +185,9 @@ static void headers(void)
 	ok(!starts(&l, "x12\tmsg\t20241105T080215.012+0100"), "a non-numeric Sequence#: no row start");
 	ok(!starts(&l, "at Foo.Bar()"), "a stack trace line: no row start");
 	ok(starts(&l, "7\tm\t20241105T080215.012-0500"), "a negative offset starts a row");
+	ok(starts(&l, "7\tm\t2024-11-05T08:02:15.012+0100"), "a hyphenated timestamp starts a row");
+	ok(starts(&l, "7\tm\t2024-11-05 08:02:15,012"), "log4net's local timestamp starts a row");
+	ok(!starts(&l, "7\tm\t2024-11-05 08:02:15"), "a timestamp without milliseconds does not");
 	lt_layout_free(&l);
 }
 
@@ -246,6 +249,17 @@ static void proxy_rows(void)
 	is_str(s("ts"), "1970-01-01T00:00:01.000Z", "ts: the time of reading when the row's does not parse");
 	is_str(s("ts_iso"), "", "ts_iso empty");
 	is_str(s("exception_message"), "line one\nline two", "the line feed stays in text");
+
+	ok(row("QSE_System_Proxy.txt", PROXY_H, "6\t2024-11-05T06:30:01.099-0500\tINFO\th\tL\t1\tid\tu\tm", &nf) == LT_RECORD,
+	    "a hyphenated timestamp with a negative offset");
+	is_str(s("ts"), "2024-11-05T11:30:01.099Z", "ts in UTC");
+	is_str(s("ts_iso"), "2024-11-05T06:30:01.099-0500", "ts_iso as written");
+	is_str(s("ts_local"), "2024-11-05 06:30:01,099", "ts_local made of it");
+	ok(row("QSE_System_Proxy.txt", PROXY_H, "7\t2024-11-05 06:30:01,099\tINFO\th\tL\t1\tid\tu\tm", &nf) == LT_RECORD,
+	    "a local timestamp without an offset");
+	is_str(s("ts"), "1970-01-01T00:00:01.000Z", "ts: the time of reading (the server's zone is not known)");
+	is_str(s("ts_iso"), "", "ts_iso empty");
+	is_str(s("ts_local"), "2024-11-05 06:30:01,099", "ts_local as written");
 
 	/* a huge value is capped as Butler SOS caps it */
 	char big[8000];
