@@ -303,7 +303,7 @@ int lt_layout_header(struct lt_layout *l, const char *line, size_t n, const char
 		bool dup = false;
 		for (size_t j = 0; j < i && !dup; j++)
 			dup = strcasecmp(l->col[i], l->col[j]) == 0;
-		char key[300] = "";
+		char key[320] = "";
 		if (dup)
 			snprintf(key, sizeof key, "%.280s#%zu", l->col[i], i);
 		if (!jsonw_key(&l->ckey[i], dup ? key : l->col[i])) {
