@@ -280,7 +280,7 @@ static bool remote_fs(const char *dir)
 	return false;
 }
 
-/* Adds watches for the current directories; true when one of them is remote. */
+/* Adds watches for the current directories; true when one of them cannot be watched (remote, or no watches left). */
 static bool watch_dirs(const struct tracker *t, int ifd)
 {
 	char **dirs;
@@ -298,8 +298,10 @@ static bool watch_dirs(const struct tracker *t, int ifd)
 		}
 		remote |= remote_fs(d);
 		if (ifd >= 0 && inotify_add_watch(ifd, d, IN_MODIFY | IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO |
-		    IN_DELETE | IN_CLOSE_WRITE | IN_ATTRIB | IN_ONLYDIR) < 0)
+		    IN_DELETE | IN_CLOSE_WRITE | IN_ATTRIB | IN_ONLYDIR) < 0) {
 			log_debug("%s: no inotify watch: %s", d, strerror(errno));
+			remote |= errno == ENOSPC || errno == ENOMEM;	/* out of watches: poll instead */
+		}
 		free(d);
 	}
 	free(dirs);
@@ -417,8 +419,8 @@ int main(int argc, char **argv)
 			tracker_scan(&t, &st);
 			remote = watch_dirs(&t, ifd) && s.watch == WATCH_AUTO;
 			if (remote != was_remote && ifd >= 0)
-				log_info("%s: polling every %lld ms", remote ? "a network file system (no change events)" :
-				    "local files only: inotify", s.poll_ms);
+				log_info("%s", remote ? "a folder inotify cannot watch (a network file system, or no "
+				    "watches left): polling" : "inotify watches every folder: no polling");
 			was_remote = remote;
 			last_scan = now;
 			rescan = false;
