@@ -154,6 +154,48 @@ static void expand(struct tracker *t, struct lt_stats *st, int64_t now)
 	}
 }
 
+/*
+ * A file with a position that the patterns no longer find may have been
+ * rolled over while log-tail was not running: Sense renames X.txt to
+ * X_<stamp>Z.log beside it (until the repository service archives it).
+ * Finding it there reads the rows written just before the roll-over.
+ */
+static void find_rolled(struct tracker *t, struct lt_stats *st, int64_t now)
+{
+	for (struct tailfile *f = t->files; f; f = f->next) {
+		size_t n = strlen(f->path);
+		if (f->fd >= 0 || f->seen || f->done || f->bad || n < 5 || strcmp(f->path + n - 4, ".txt") != 0)
+			continue;
+		/* X.txt -> X_*Z.log, with the glob's special characters in X escaped */
+		char *pat = malloc(2 * n + 16);
+		if (!pat)
+			return;
+		size_t k = 0;
+		for (size_t i = 0; i + 4 < n; i++) {
+			if (strchr("*?[\\", f->path[i]))
+				pat[k++] = '\\';
+			pat[k++] = f->path[i];
+		}
+		memcpy(pat + k, "_*Z.log", 8);
+		glob_t g;
+		if (glob(pat, 0, NULL, &g) == 0)
+			for (size_t i = 0; i < g.gl_pathc && f->fd < 0; i++) {
+				/* only the file this position belongs to: the others are not ours to read */
+				struct stat sb;
+				if (stat(g.gl_pathv[i], &sb) != 0 || !S_ISREG(sb.st_mode) || !same_file(f, &sb, g.gl_pathv[i]))
+					continue;
+				log_info("%s: rolled over while log-tail was away: reading the rest of %s", f->path,
+				    g.gl_pathv[i]);
+				f->seen = true;
+				f->seen_ms = now;
+				if (open_at(f, g.gl_pathv[i], st))
+					t->changes++;
+			}
+		globfree(&g);
+		free(pat);
+	}
+}
+
 void tracker_scan(struct tracker *t, struct lt_stats *st)
 {
 	int64_t now = time_now_ms();
@@ -161,6 +203,7 @@ void tracker_scan(struct tracker *t, struct lt_stats *st)
 	for (struct tailfile *f = t->files; f; f = f->next)
 		f->seen = false;
 	expand(t, st, now);
+	find_rolled(t, st, now);
 	for (struct tailfile **pp = &t->files; *pp;) {
 		struct tailfile *f = *pp;
 		if (f->fd >= 0 && !f->finished) {

@@ -261,6 +261,20 @@ ok $? "a folder operand that appears after the start: its files are read"
 lt_stop
 seq_is 701-703 "a folder operand that appears after the start: every row once" "$T/notyet.out"
 
+# rolled over while log-tail was not running, only *.txt globbed: the rest is read from X_<stamp>Z.log
+mkdir -p "$T/away"
+"$W" "$T/away/QSE-NODE1_System_Proxy.txt" --rows 10
+"$LT" --once --state "$T/away.state" --glob "$T/away/*.txt" >"$T/away1.out" 2>/dev/null
+"$W" "$T/away/QSE-NODE1_System_Proxy.txt" --rows 5 --seq 11
+mv "$T/away/QSE-NODE1_System_Proxy.txt" "$T/away/QSE-NODE1_System_Proxy_2024-11-05T11.00.00Z.log"
+"$W" "$T/away/QSE-NODE1_System_Proxy.txt" --rows 3 --seq 16
+"$LT" --once --state "$T/away.state" --glob "$T/away/*.txt" >"$T/away2.out" 2>"$T/away2.err"
+seq_is 1-18 "rolled over while stopped: the rows written before the roll-over are read from the .log" --ordered \
+	"$T/away1.out" "$T/away2.out"
+like "$(cat "$T/away2.err")" 'rolled over while log-tail was away' "rolled over while stopped: said on stderr"
+"$LT" --once --state "$T/away.state" --glob "$T/away/*.txt" >"$T/away3.out" 2>/dev/null
+is "$(grep -c . "$T/away3.out")" 0 "rolled over while stopped: a third run reads nothing"
+
 # --- 7. permission denied -----------------------------------------------------------------
 # as root permissions do not apply: then log-tail runs as nobody, when it can
 P=$T/perm
