@@ -198,8 +198,12 @@ void lt_layout_name(struct lt_layout *l, const char *path)
 	if (n > 4 && strcasecmp(base + n - 4, ".log") == 0) {
 		l->finished_name = true;
 		n -= 4;
-		if (roll_stamp(base, n))
+		if (roll_stamp(base, n)) {
 			n -= 21;
+			/* tagged with its name while active: a row reads the same before and after the roll-over */
+			if (n + 4 < sizeof l->file)
+				memcpy(l->file + n, ".txt", 5);
+		}
 	} else if (n > 4 && strcasecmp(base + n - 4, ".txt") == 0) {
 		n -= 4;
 	}

@@ -38,7 +38,7 @@ struct lt_layout {
 	enum lt_source src;
 	char service[32];		/* Engine, Proxy, ..., or "" when the name does not say */
 	char log_type[48];		/* AuditActivity, System, ..., or "" */
-	char file[256];			/* the file's base name when it was opened */
+	char file[256];			/* the base name; a rolled-over X_<stamp>Z.log is X.txt */
 	char source[48];		/* qseow-engine, ..., qseow-<service> */
 	char subsystem[96];		/* for files without a Logger column */
 	bool finished_name;		/* a rolled-over .log: nothing more is written to it */

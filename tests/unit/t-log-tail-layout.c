@@ -111,7 +111,7 @@ static void names(void)
 	lt_layout_name(&l, "QSE-NODE1.corp.example.com_QixPerformance_Engine_2024-11-05T11.02.44Z.log");
 	ok(l.src == LT_QIXPERF && l.finished_name, "rolled-over .log with an FQDN: qix-perf, finished");
 	is_str(l.source, "qseow-qix-perf", "qix-perf source");
-	is_str(l.file, "QSE-NODE1.corp.example.com_QixPerformance_Engine_2024-11-05T11.02.44Z.log", "file name kept whole");
+	is_str(l.file, "QSE-NODE1.corp.example.com_QixPerformance_Engine.txt", "a rolled-over file is named as it was while active");
 
 	lt_layout_name(&l, "fixtures/Scheduler_AuditActivity.txt");
 	ok(l.src == LT_SCHEDULER, "<service>_<type>.txt (the fixtures' order)");
