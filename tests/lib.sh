@@ -166,6 +166,9 @@ start_mosquitto() {	# MOSQUITTO_CONF: lines for the listener (default: anonymous
 		# as root it would switch to the mosquitto user, who cannot read the test's key files
 		[ "$(id -u)" -eq 0 ] && echo "user root"
 		echo "per_listener_settings true"
+		# a test subscriber that falls behind on a loaded machine must not lose
+		# messages to the broker's default queue limit (1000 per client)
+		echo "max_queued_messages 1000000"
 		echo "listener $MOSQUITTO_PORT 127.0.0.1"
 		printf '%s\n' "${MOSQUITTO_CONF:-allow_anonymous true}"
 		if [ -n "${MOSQUITTO_PERSIST:-}" ]; then

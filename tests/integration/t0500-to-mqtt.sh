@@ -288,6 +288,7 @@ wait "$TM_PID" 2>/dev/null
 is $? 0 "restarted with the same spool and input: exit 0"
 read -r d total <<<"$(distinct kill2 3000)"
 is "$d" 3000 "kill -9 mid-stream: all 3000 records arrived (at least once: $total messages)"
+[ "$d" = 3000 ] || sed 's/^/#   /' "$T_TMP/k2.err" "$T_TMP/k2b.err" | tail -n 12
 stop_bg "$SUB_PID"
 
 # SIGTERM: stops reading, publishes what it read, exits in time
