@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sig.h"
 
 void sink_opts_init(struct sink_opts *o)
 {
@@ -98,4 +99,38 @@ void sink_report_drops(const struct sinkq *q, uint64_t *last)
 		log_warn("queue full: %" PRIu64 " records dropped so far (%" PRIu64 " bytes)", dropped, dbytes);
 		*last = dropped;
 	}
+}
+
+void sink_loop_begin(struct sink_loop *l, struct ndjson_reader *in, struct sinkq *q, uint64_t *read, int64_t now)
+{
+	l->stopping = sig_stopping();
+	if (sig_read() == SIG_STOP || l->stopping) {
+		if (!l->deadline) {
+			l->deadline = now + SINK_STOP_MS;
+			log_info("stopping: %s for at most %d ms", l->doing, SINK_STOP_MS);
+		}
+		l->stopping = true;
+	}
+	if (!l->stopping && !l->in_eof)
+		l->in_eof = sink_read(in, q, SINK_READ_BURST, read);
+	if (l->in_eof && !l->deadline && !l->stopping)
+		l->deadline = now + l->drain_ms;
+	l->draining = l->in_eof || l->stopping;
+}
+
+int sink_loop_end(struct sink_loop *l, const struct sinkq *q, uint64_t *last_dropped, int64_t now, bool finished,
+    uint64_t *pending)
+{
+	uint64_t pb, dr, db;
+
+	sink_report_drops(q, last_dropped);
+	sinkq_stats(q, pending, &pb, &dr, &db);
+	if (l->draining && *pending == 0 && finished)
+		return EX_OK;
+	if (l->draining && now >= l->deadline) {
+		log_warn("%" PRIu64 " records not %s yet%s", *pending, l->done,
+		    sinkq_durable(q) ? ": they stay in the spool for the next start" : " are lost");
+		return sinkq_durable(q) ? EX_OK : EX_TEMPFAIL;
+	}
+	return -1;
 }

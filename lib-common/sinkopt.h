@@ -53,4 +53,30 @@ bool sink_read(struct ndjson_reader *in, struct sinkq *q, int burst, uint64_t *r
 /* Logs (once per change) how many records a full queue dropped so far. */
 void sink_report_drops(const struct sinkq *q, uint64_t *last);
 
+#define SINK_READ_BURST	4096	/* lines read before the loop looks at the rest */
+#define SINK_STOP_MS	4500	/* SIGTERM: the time left to deliver what was read */
+
+/*
+ * Where a sink's main loop stands: reading; draining once the input
+ * ended (for drain_ms at most) or a stop was asked (SINK_STOP_MS).
+ */
+struct sink_loop {
+	const char	*doing;		/* "writing": "stopping: writing for at most 4500 ms" */
+	const char	*done;		/* "written": "3 records not written yet" */
+	int64_t		 drain_ms;
+	int64_t		 deadline;	/* 0 until draining */
+	bool		 in_eof, stopping, draining;
+};
+
+/* The start of a turn: reads the signals, and moves what stdin has into q while neither stopped nor ended. */
+void sink_loop_begin(struct sink_loop *l, struct ndjson_reader *in, struct sinkq *q, uint64_t *read, int64_t now);
+/*
+ * The end of a turn: reports drops and puts what is still queued in
+ * *pending. Returns -1 to go on, else the exit status: EX_OK when draining
+ * with nothing pending and finished; at the deadline, a warning and EX_OK
+ * with a spool (the rest stays there for the next start) or EX_TEMPFAIL.
+ */
+int sink_loop_end(struct sink_loop *l, const struct sinkq *q, uint64_t *last_dropped, int64_t now, bool finished,
+    uint64_t *pending);
+
 #endif

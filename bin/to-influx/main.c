@@ -42,10 +42,8 @@ enum {
 	OPT_TOKEN_FILE,
 };
 
-#define READ_BURST	4096			/* lines read before the loop looks at the rest */
 #define BATCH_BYTES	(4 * 1024 * 1024)	/* records per request, at most, in bytes */
 #define PRINT_BYTES	(256 * 1024)		/* --dry-run: line protocol printed in pieces this big */
-#define STOP_FLUSH_MS	4500			/* SIGTERM: the time left for flushing */
 
 /* Records taken from the queue for one request, and the request's body. */
 struct batch {
@@ -63,7 +61,6 @@ struct state {
 	struct sinkq	*q;
 	struct sender	*snd;
 	struct ndjson_reader in;
-	bool		 in_eof;
 	struct lp_buf	 lp;			/* one record's points (a batch's, printing) */
 	/*
 	 * Two batches: one in flight, the next built meanwhile, so mapping and
@@ -354,27 +351,16 @@ static void wait_events(struct state *st, int64_t timeout, bool read_more)
 
 static int run(struct state *st, int64_t drain_ms)
 {
-	int64_t deadline = 0;
+	struct sink_loop l = { .doing = "flushing", .done = "written", .drain_ms = drain_ms };
 	char why[600];
 
 	st->last_send = time_mono_ms();
 	for (;;) {
 		int64_t now = time_mono_ms();
-		bool stopping = sig_stopping();
-		uint64_t pending, pb, dr, db;
+		uint64_t pending;
 
-		if (sig_read() == SIG_STOP || stopping) {
-			if (!deadline) {
-				deadline = now + STOP_FLUSH_MS;
-				log_info("stopping: flushing for at most %d ms", STOP_FLUSH_MS);
-			}
-			stopping = true;
-		}
-		if (!stopping && !st->in_eof)
-			st->in_eof = sink_read(&st->in, st->q, READ_BURST, &st->read);
-		if (st->in_eof && !deadline && !stopping)
-			deadline = now + drain_ms;
-		bool draining = st->in_eof || stopping;
+		sink_loop_begin(&l, &st->in, st->q, &st->read, now);
+		bool draining = l.draining;
 		maybe_send(st, now, draining);
 		if (st->in_flight) {
 			enum send_result r;
@@ -384,16 +370,11 @@ static int run(struct state *st, int64_t drain_ms)
 				maybe_send(st, time_mono_ms(), draining);
 			}
 		}
-		sink_report_drops(st->q, &st->last_dropped);
-		sinkq_stats(st->q, &pending, &pb, &dr, &db);
-		if (draining && pending == 0 && !st->in_flight)
-			return EX_OK;
-		if (draining && now >= deadline) {
-			if (st->in_flight)
+		int rc = sink_loop_end(&l, st->q, &st->last_dropped, now, !st->in_flight, &pending);
+		if (rc >= 0) {
+			if (st->in_flight)	/* the deadline passed with a batch on the wire */
 				sender_cancel(st->snd);
-			log_warn("%" PRIu64 " records not written yet%s", pending,
-			    sinkq_durable(st->q) ? ": they stay in the spool for the next start" : " are lost");
-			return sinkq_durable(st->q) ? EX_OK : EX_TEMPFAIL;
+			return rc;
 		}
 		/* how long until something is due */
 		int64_t t = st->in_flight ? 1000 : 0;
@@ -403,7 +384,7 @@ static int run(struct state *st, int64_t drain_ms)
 			if (draining && pending)
 				t = st->next_try - now;
 		}
-		wait_events(st, t, !stopping && !st->in_eof);
+		wait_events(st, t, !l.stopping && !l.in_eof);
 	}
 }
 

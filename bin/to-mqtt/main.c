@@ -43,8 +43,6 @@ enum {
 	OPT_TEMPLATE,
 };
 
-#define READ_BURST	4096
-#define STOP_FLUSH_MS	4500
 #define MIDS		65536		/* MQTT message ids are 16 bits */
 
 /* A record whose messages are in flight, in queue order. */
@@ -61,7 +59,6 @@ struct state {
 	struct msgs	*msgs;
 	struct sinkq	*q;
 	struct ndjson_reader in;
-	bool		 in_eof;
 	/* the broker */
 	struct link	*link;
 	enum conn	 st;
@@ -319,25 +316,15 @@ static void publish_more(struct state *s)
 
 static int run(struct state *s, int64_t drain_ms)
 {
-	int64_t deadline = 0, last_misc = 0;
+	struct sink_loop l = { .doing = "publishing", .done = "published", .drain_ms = drain_ms };
+	int64_t last_misc = 0;
 
 	for (;;) {
 		int64_t now = time_mono_ms();
-		uint64_t pending, pb, dr, db;
-		bool stopping = sig_stopping();
+		uint64_t pending;
 
-		if (sig_read() == SIG_STOP || stopping) {
-			if (!deadline) {
-				deadline = now + STOP_FLUSH_MS;
-				log_info("stopping: publishing for at most %d ms", STOP_FLUSH_MS);
-			}
-			stopping = true;
-		}
-		if (!stopping && !s->in_eof)
-			s->in_eof = sink_read(&s->in, s->q, READ_BURST, &s->read);
-		if (s->in_eof && !deadline && !stopping)
-			deadline = now + drain_ms;
-		bool draining = s->in_eof || stopping;
+		sink_loop_begin(&l, &s->in, s->q, &s->read, now);
+		bool draining = l.draining;
 
 		if (!s->dry_run) {
 			if (s->st == DOWN && s->link) {	/* refused: throw it away */
@@ -359,22 +346,16 @@ static int run(struct state *s, int64_t drain_ms)
 			drop(s, why);
 		}
 		flush_ack(s, draining);
-		sink_report_drops(s->q, &s->last_dropped);
-		sinkq_stats(s->q, &pending, &pb, &dr, &db);
 		/* even without input: the credentials are checked once before leaving */
-		if (draining && pending == 0 && (s->dry_run || s->tried))
-			return EX_OK;
-		if (draining && now >= deadline) {
-			log_warn("%" PRIu64 " records not published yet%s", pending,
-			    sinkq_durable(s->q) ? ": they stay in the spool for the next start" : " are lost");
-			return sinkq_durable(s->q) ? EX_OK : EX_TEMPFAIL;
-		}
+		int rc = sink_loop_end(&l, s->q, &s->last_dropped, now, s->dry_run || s->tried, &pending);
+		if (rc >= 0)
+			return rc;
 
 		struct pollfd p[3];
 		int np = 0, lfd = s->link ? link_fd(s->link) : -1;
 		p[np++] = (struct pollfd){ .fd = sig_fd(), .events = POLLIN };
 		int in_i = -1, l_i = -1;
-		if (!stopping && !s->in_eof) {
+		if (!l.stopping && !l.in_eof) {
 			in_i = np;
 			p[np++] = (struct pollfd){ .fd = s->in.fd, .events = POLLIN };
 		}

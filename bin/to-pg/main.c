@@ -38,9 +38,7 @@
 enum { OPT_DRY_RUN = CLI_OPT_TOOL, OPT_INIT, OPT_PRINT_SCHEMA, OPT_RETENTION, OPT_PASSWORD_FILE, OPT_SCHEMA_VERSION };
 
 #define PG "Butler-SOS.postgresConfig."
-#define READ_BURST	4096
 #define BATCH_BYTES	(8 * 1024 * 1024)
-#define STOP_FLUSH_MS	4500
 
 struct state {
 	struct db	*db;
@@ -51,7 +49,6 @@ struct state {
 	struct rows	*rows;
 	struct sinkq	*q;
 	struct ndjson_reader in;
-	bool		 in_eof;
 	size_t		 limit;		/* records per batch now; smaller while a refused batch is split */
 	struct spool_pos split_end;	/* ...until the queue is past where the refused batch ended */
 	bool		 splitting;
@@ -223,26 +220,15 @@ static void maybe_write(struct state *s, int64_t now, bool draining)
 
 static int run(struct state *s, int64_t drain_ms)
 {
-	int64_t deadline = 0;
+	struct sink_loop l = { .doing = "writing", .done = "written", .drain_ms = drain_ms };
 
 	s->last_send = time_mono_ms();
 	for (;;) {
 		int64_t now = time_mono_ms();
-		uint64_t pending, pb, dr, db;
-		bool stopping = sig_stopping();
+		uint64_t pending;
 
-		if (sig_read() == SIG_STOP || stopping) {
-			if (!deadline) {
-				deadline = now + STOP_FLUSH_MS;
-				log_info("stopping: writing for at most %d ms", STOP_FLUSH_MS);
-			}
-			stopping = true;
-		}
-		if (!stopping && !s->in_eof)
-			s->in_eof = sink_read(&s->in, s->q, READ_BURST, &s->read);
-		if (s->in_eof && !deadline && !stopping)
-			deadline = now + drain_ms;
-		bool draining = s->in_eof || stopping;
+		sink_loop_begin(&l, &s->in, s->q, &s->read, now);
+		bool draining = l.draining;
 		maybe_write(s, now, draining);
 		if (!s->dry_run && s->retention_days > 0 && db_connected(s->db) && now - s->last_retention > 3600000) {
 			char why[512];
@@ -250,15 +236,9 @@ static int run(struct state *s, int64_t drain_ms)
 			if (db_retention(s->db, (int)s->retention_days, why, sizeof why) < 0)
 				log_error("retention: %s", why);
 		}
-		sink_report_drops(s->q, &s->last_dropped);
-		sinkq_stats(s->q, &pending, &pb, &dr, &db);
-		if (draining && pending == 0)
-			return EX_OK;
-		if (draining && now >= deadline) {
-			log_warn("%" PRIu64 " records not written yet%s", pending,
-			    sinkq_durable(s->q) ? ": they stay in the spool for the next start" : " are lost");
-			return sinkq_durable(s->q) ? EX_OK : EX_TEMPFAIL;
-		}
+		int rc = sink_loop_end(&l, s->q, &s->last_dropped, now, true, &pending);
+		if (rc >= 0)
+			return rc;
 		int64_t t = pending ? (s->next_try > now ? s->next_try - now : s->last_send + s->flush_ms - now) : 1000;
 		if (draining && pending && s->next_try <= now)
 			t = 0;
@@ -267,7 +247,7 @@ static int run(struct state *s, int64_t drain_ms)
 		if (t > 1000)
 			t = 1000;
 		struct pollfd p[2] = { { .fd = sig_fd(), .events = POLLIN }, { .fd = s->in.fd, .events = POLLIN } };
-		if (poll(p, !stopping && !s->in_eof ? 2 : 1, (int)t) < 0 && errno != EINTR)
+		if (poll(p, !l.stopping && !l.in_eof ? 2 : 1, (int)t) < 0 && errno != EINTR)
 			die(EX_OSERR, "poll: %s", strerror(errno));
 	}
 }
