@@ -332,6 +332,28 @@ pg_sql() {	# pg_sql SQL: runs it in the database senseops over TCP; rows unalign
 		-U senseops -d senseops -X -q -t -A -v ON_ERROR_STOP=1 -c "$1"
 }
 
+# start_sim CERTS NAME ARGS...: sense-sim on the certificates in CERTS, ready
+# when it returns (status 1 when not within 15 s); its ports in
+# $T_TMP/NAME.ports and its log in $T_TMP/NAME.log. Sets SIM_PID, and P0 and
+# P1, the ports of servers 0 and 1.
+start_sim() {
+	local certs=$1 name=$2 r
+	shift 2
+	rm -f "$T_TMP/$name.ports" "$T_TMP/ready.$name"
+	mkfifo "$T_TMP/ready.$name"
+	exec 8<>"$T_TMP/ready.$name"
+	"$TOOLS/sense-sim" --certs "$certs" --ports-file "$T_TMP/$name.ports" --ready-fd 3 "$@" \
+		3>"$T_TMP/ready.$name" 2>"$T_TMP/$name.log" &
+	SIM_PID=$!
+	T_PIDS+=("$SIM_PID")
+	read -r -t 15 _ <&8
+	r=$?
+	exec 8<&-
+	P0=$(awk '$1 == 0 { print $2 }' "$T_TMP/$name.ports")
+	P1=$(awk '$1 == 1 { print $2 }' "$T_TMP/$name.ports")
+	return $r
+}
+
 # --- the fixtures as senseops records ------------------------------------
 # fixture_stream FILE: the whole fixture input through the real sources, as
 # Butler SOS 15.0.1 saw it for the golden files: the log and user event
@@ -368,17 +390,10 @@ fixture_stream() {
 	perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->canonical; my $a = $j->decode(<STDIN>);
 		print $j->encode([grep { $_->{UserId} eq "erik" } @$a])' <"$FIXTURES/proxy-sessions.json" >"$d/hdr.json"
 	"$TOOLS/sense-sim" --make-certs "$d/certs" 2>/dev/null || return 1
-	mkfifo "$d/sim.ready"
-	exec 8<>"$d/sim.ready"
-	"$TOOLS/sense-sim" --certs "$d/certs" --servers 1 --ports-file "$d/ports" --ready-fd 3 \
+	start_sim "$d/certs" fixture-sim --servers 1 \
 		--respond "/engine/healthcheck=$FIXTURES/healthcheck.json" \
-		--respond "/qps/session=$FIXTURES/proxy-sessions.json" --respond "/qps/hdr/session=$d/hdr.json" \
-		3>"$d/sim.ready" 2>"$d/sim.err" &
-	pid=$!
-	T_PIDS+=("$pid")
-	read -r -t 15 _ <&8 || return 1
-	exec 8<&-
-	p0=$(awk '$1 == 0 { print $2 }' "$d/ports")
+		--respond "/qps/session=$FIXTURES/proxy-sessions.json" --respond "/qps/hdr/session=$d/hdr.json" || return 1
+	pid=$SIM_PID p0=$P0
 	cat >"$d/poll.yaml" <<-YAML
 	Butler-SOS:
 	  cert: {clientCert: $d/certs/client.pem, clientCertKey: $d/certs/client_key.pem, clientCertCA: $d/certs/root.pem}

@@ -11,22 +11,6 @@ CERTS=$T_TMP/certs
 "$SIM" --make-certs "$CERTS" 2>/dev/null
 ok $? "sense-sim --make-certs"
 
-# start_sim NAME ARGS...: sets SIM_PID and P0 P1 (ports of servers 0 and 1)
-start_sim() {
-	local name=$1
-	shift
-	rm -f "$T_TMP/$name.ports" "$T_TMP/ready.$name"
-	mkfifo "$T_TMP/ready.$name"
-	exec 8<>"$T_TMP/ready.$name"
-	"$SIM" --certs "$CERTS" --ports-file "$T_TMP/$name.ports" --ready-fd 3 "$@" \
-		3>"$T_TMP/ready.$name" 2>"$T_TMP/$name.log" &
-	SIM_PID=$!
-	T_PIDS+=("$SIM_PID")
-	read -r -t 15 _ <&8
-	exec 8<&-
-	P0=$(awk '$1 == 0 { print $2 }' "$T_TMP/$name.ports")
-	P1=$(awk '$1 == 1 { print $2 }' "$T_TMP/$name.ports")
-}
 
 # config FILE HOST0 HOST1 [CA] [extra YAML under serversToMonitor]
 config() {
@@ -79,7 +63,7 @@ YAML
 }
 
 # --- the good path --------------------------------------------------------
-start_sim good --servers 2 --log-requests "$T_TMP/requests.ndjson"
+start_sim "$CERTS" good --servers 2 --log-requests "$T_TMP/requests.ndjson"
 config "$T_TMP/good.yaml" "localhost:$P0" "127.0.0.1:$P1"
 run "$SP" -c "$T_TMP/good.yaml" --once --app-names "$T_TMP/apps.ndjson"
 is "$RC" 0 "--once: exit 0 when every request succeeded"
@@ -148,7 +132,7 @@ no() {
 fail_case() {
 	local name=$1 want=$2
 	shift 2
-	start_sim "$name" --servers 2 "$@"
+	start_sim "$CERTS" "$name" --servers 2 "$@"
 	config "$T_TMP/$name.yaml" "localhost:$P0" "127.0.0.1:$P1" "${CA:-root}"
 	run "$SP" -c "$T_TMP/$name.yaml" --once
 	printf '%s\n' "$OUT" >"$T_TMP/$name.out"
@@ -241,7 +225,7 @@ printf '%s,"error_category":1}\n' "$e" | "$TOOLS/record-lint" >/dev/null 2>&1
 is $? 65 "record-lint: a numeric error_category is refused"
 
 # no client certificate at all: Sense (and the simulator) refuse the handshake
-start_sim nocert --servers 2
+start_sim "$CERTS" nocert --servers 2
 config "$T_TMP/nocert.yaml" "localhost:$P0" "127.0.0.1:$P1"
 sed -i '/clientCert: /d; /clientCertKey: /d' "$T_TMP/nocert.yaml"
 run "$SP" -c "$T_TMP/nocert.yaml" --once
@@ -253,7 +237,7 @@ client_cert nocert 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED|ERR_SSL_SSLV3_ALER
 stop_bg "$SIM_PID"
 
 # a server that is down, and a host name that does not match the certificate
-start_sim down --servers 1
+start_sim "$CERTS" down --servers 1
 dead=$(free_port)
 config "$T_TMP/down.yaml" "localhost:$P0" "127.0.0.1:$dead"
 run "$SP" -c "$T_TMP/down.yaml" --once
@@ -282,7 +266,7 @@ like "$r" '"server_host":"127\.0\.0\.1:4242"' "app names without a port: server_
 like "$r" '"request_url":"https://127\.0\.0\.1:4242/qrs/app"' "app names without a port: request_url"
 stop_bg "$SIM_PID"
 # the certificate names 127.0.0.1, localhost and *.sense.test, not 127.0.0.2
-start_sim other-ip --servers 1 --listen 127.0.0.2
+start_sim "$CERTS" other-ip --servers 1 --listen 127.0.0.2
 config "$T_TMP/name.yaml" "127.0.0.2:$P0" "127.0.0.2:$P0"
 run "$SP" -c "$T_TMP/name.yaml" --once
 printf '%s\n' "$OUT" >"$T_TMP/name.out"
@@ -295,7 +279,7 @@ run "$SP" -c "$T_TMP/noverify.yaml" --once
 is "$RC" 0 "rejectUnauthorized false: accepted"
 like "$ERR" 'level=warn.*NOT verified' "rejectUnauthorized false: warned"
 stop_bg "$SIM_PID"
-start_sim enc --servers 1
+start_sim "$CERTS" enc --servers 1
 
 # an encrypted key, its passphrase from a file and from the environment
 CLIENT_KEY=client_key_enc config "$T_TMP/enc.yaml" "localhost:$P0" "localhost:$P0"

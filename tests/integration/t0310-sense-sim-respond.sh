@@ -12,22 +12,6 @@ KEY=abcdefghij987654
 "$SIM" --make-certs "$CERTS" 2>/dev/null
 ok $? "sense-sim --make-certs"
 
-# start_sim NAME ARGS...: sets SIM_PID and P0 P1 (ports of servers 0 and 1)
-start_sim() {
-	local name=$1
-	shift
-	rm -f "$T_TMP/$name.ports" "$T_TMP/ready.$name"
-	mkfifo "$T_TMP/ready.$name"
-	exec 8<>"$T_TMP/ready.$name"
-	"$SIM" --certs "$CERTS" --ports-file "$T_TMP/$name.ports" --ready-fd 3 "$@" \
-		3>"$T_TMP/ready.$name" 2>"$T_TMP/$name.log" &
-	SIM_PID=$!
-	T_PIDS+=("$SIM_PID")
-	read -r -t 15 _ <&8
-	exec 8<&-
-	P0=$(awk '$1 == 0 { print $2 }' "$T_TMP/$name.ports")
-	P1=$(awk '$1 == 1 { print $2 }' "$T_TMP/$name.ports")
-}
 
 # get PORT PATH OUTFILE [curl args]: prints the status; the body goes to OUTFILE
 get() {
@@ -50,7 +34,7 @@ printf '[{"UserDirectory":"HDR","UserId":"hdr_user","Attributes":[],"SessionId":
 	>"$T_TMP/hdr.json"
 
 # --- fixed bodies ---------------------------------------------------------
-start_sim fixed --servers 2 --respond "/engine/healthcheck=$HC" --respond "/qps/session=$PS" \
+start_sim "$CERTS" fixed --servers 2 --respond "/engine/healthcheck=$HC" --respond "/qps/session=$PS" \
 	--respond "/qps/hdr/session=$T_TMP/hdr.json" --fault 1:status=503,endpoint=apps,count=1 \
 	--log-requests "$T_TMP/requests.ndjson"
 kill -0 "$SIM_PID" 2>/dev/null
@@ -99,7 +83,7 @@ stop_bg "$SIM_PID"
 ok $? "stops on SIGTERM"
 
 # --- faults win over --respond -----------------------------------------
-start_sim faults --respond "/engine/healthcheck=$HC" --respond "/qps/session=$PS" \
+start_sim "$CERTS" faults --respond "/engine/healthcheck=$HC" --respond "/qps/session=$PS" \
 	--fault 0:status=500,endpoint=health,count=1 --fault 0:malformed,endpoint=session,count=1 \
 	--latency 300
 is "$(get "$P0" /engine/healthcheck /dev/null)" 500 "a status fault for the endpoint wins over --respond"
