@@ -284,6 +284,25 @@ int cfg_string(struct cfg *c, const char *keypath, const char *def, const char *
 	return 0;
 }
 
+int cfg_strings(struct cfg *c, const char *keypath, const char **out, size_t max, size_t *n)
+{
+	const cJSON *list = cfg_get(c, keypath), *it;
+
+	*n = 0;
+	if (list == NULL || cJSON_IsNull(list))
+		return 0;
+	if (!cJSON_IsArray(list))
+		return cfg_node_err(c, list, keypath, "expected a list");
+	cJSON_ArrayForEach(it, list) {
+		if (!cJSON_IsString(it) || !*it->valuestring)
+			return cfg_node_err(c, it, keypath, "expected non-empty strings");
+		if (*n == max)
+			return cfg_node_err(c, it, keypath, "at most %zu entries", max);
+		out[(*n)++] = it->valuestring;
+	}
+	return 0;
+}
+
 /* --- overrides from the command line ----------------------------------- */
 
 /* Puts val (taken) at keypath, making mappings on the way. */

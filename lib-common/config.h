@@ -64,6 +64,8 @@ int cfg_int(struct cfg *c, const char *keypath, long long def, long long min,
 int cfg_double(struct cfg *c, const char *keypath, double def, double *out);
 /* Strings only: numbers and bools are not converted. *out belongs to c, as with cfg_get. */
 int cfg_string(struct cfg *c, const char *keypath, const char *def, const char **out);
+/* A list of non-empty strings, at most max (absent or null: none); *out point into c. */
+int cfg_strings(struct cfg *c, const char *keypath, const char **out, size_t max, size_t *n);
 /* The last error message, "" when none. */
 const char *cfg_error(const struct cfg *c);
 

@@ -463,11 +463,6 @@ static void split(const struct lt_layout *l, size_t nc, const char *row, size_t 
 	}
 }
 
-static const char *span_text(struct span s, size_t max, size_t *len)
-{
-	return fval_text(s, max, len);
-}
-
 /* 20241105T080215.012+0100 to 2024-11-05 08:02:15,012 (log4net's %date, the server's local time). */
 static void local_form(const char *s, char out[24])
 {
@@ -556,15 +551,15 @@ enum lt_verdict lt_row_record(const struct lt_conf *c, const struct lt_layout *l
 	if (l->src == LT_QIXPERF) {
 		if (c->appname_lookup && v[iapp].n) {
 			const char *nm = appnames_get(c->names, v[iapp].s, v[iapp].n);
-			app_name = nm ? span_text((struct span){ nm, strlen(nm), true }, 200, &len) : "";
+			app_name = nm ? fval_text((struct span){ nm, strlen(nm), true }, 200, &len) : "";
 		}
 		struct span psid = raw[l->f_psid];
 		user_activity = !(psid.n == 1 && psid.s[0] == '0');
 		/* the filters compare raw values, as udp-listen's do */
-		const char *r_app = span_text(raw[iapp], 65535, &len);
-		const char *r_obj = span_text(raw[l->f_obj], 65535, &len);
-		const char *r_type = span_text(raw[l->f_type], 65535, &len);
-		const char *r_method = span_text(raw[l->f_method], 65535, &len);
+		const char *r_app = fval_text(raw[iapp], 65535, &len);
+		const char *r_obj = fval_text(raw[l->f_obj], 65535, &len);
+		const char *r_type = fval_text(raw[l->f_type], 65535, &len);
+		const char *r_method = fval_text(raw[l->f_method], 65535, &len);
 		if (!qixfilter_accept(c->qix, r_app, app_name, r_obj, r_type, r_method))
 			return LT_QIX_REJECTED;
 	}

@@ -137,25 +137,21 @@ static void parse_args(struct cli *cli, struct settings *s, int argc, char **arg
 
 /* --- configuration -------------------------------------------------------------- */
 
-static int strings(struct cfg *c, const char *path, const char **out, size_t *n, size_t max, const char *const *def)
+/* Names of services or log types: a list without '/' (absent or null: def). */
+static int name_list(struct cfg *c, const char *path, const char **out, size_t *n, size_t max, const char *const *def)
 {
-	const cJSON *list = cfg_get(c, path), *it;
+	const cJSON *list = cfg_get(c, path);
 
-	*n = 0;
 	if (!list || cJSON_IsNull(list)) {
-		while (def && def[*n])
-			out[*n] = def[*n], (*n)++;
+		for (*n = 0; def[*n]; (*n)++)
+			out[*n] = def[*n];
 		return 0;
 	}
-	if (!cJSON_IsArray(list))
-		return cfg_type_error(c, path, list, "a list of strings");
-	cJSON_ArrayForEach(it, list) {
-		if (!cJSON_IsString(it) || !*it->valuestring || strchr(it->valuestring, '/'))
-			return cfg_node_err(c, it, path, "expected names without '/'");
-		if (*n == max)
-			return cfg_node_err(c, it, path, "at most %zu entries", max);
-		out[(*n)++] = it->valuestring;
-	}
+	if (cfg_strings(c, path, out, max, n))
+		return -1;
+	for (size_t i = 0; i < *n; i++)
+		if (strchr(out[i], '/'))
+			return cfg_node_err(c, cJSON_GetArrayItem(list, (int)i), path, "expected names without '/'");
 	return 0;
 }
 
@@ -182,8 +178,9 @@ static int read_config(struct cfg *c, struct settings *s)
 	    ev_tags_load(c, "Butler-SOS.logEvents.tags", &s->conf.tags) ||
 	    cfg_bool(c, LT "enable", true, &enable) ||
 	    cfg_string(c, LT "logFolder", NULL, &folder) ||
-	    strings(c, LT "services", services, &nsvc, 16, def_services) ||
-	    strings(c, LT "logTypes", types, &ntypes, 64, def_types) ||
+	    name_list(c, LT "services", services, &nsvc, 16, def_services) ||
+	    name_list(c, LT "logTypes", types, &ntypes, 64, def_types) ||
+	    cfg_strings(c, LT "paths", paths, MAX_PATTERNS, &npaths) ||
 	    cfg_string(c, LT "stateFile", NULL, &state) ||
 	    cfg_string(c, LT "startAt", "beginning", &start) ||
 	    cfg_string(c, LT "watch", "auto", &watch) ||
@@ -193,20 +190,6 @@ static int read_config(struct cfg *c, struct settings *s)
 	    cfg_int(c, LT "forgetDays", 7, 1, 3650, &s->forget_days) ||
 	    userlist_load(c, LT "excludeUser", &s->conf.exclude))
 		return -1;
-	/* paths: patterns as they are, '/' allowed */
-	const cJSON *pl = cfg_get(c, LT "paths"), *it;
-	npaths = 0;
-	if (pl && !cJSON_IsNull(pl)) {
-		if (!cJSON_IsArray(pl))
-			return cfg_type_error(c, LT "paths", pl, "a list of paths or patterns");
-		cJSON_ArrayForEach(it, pl) {
-			if (!cJSON_IsString(it) || !*it->valuestring)
-				return cfg_node_err(c, it, LT "paths", "expected non-empty strings");
-			if (npaths == MAX_PATTERNS)
-				return cfg_node_err(c, it, LT "paths", "at most %d entries", MAX_PATTERNS);
-			paths[npaths++] = it->valuestring;
-		}
-	}
 	if (!enable)
 		return cfg_set_err(c, "%s: %senable is false: log-tail has nothing to do", cfg_path(c), LT);
 	if (strcmp(start, "beginning") != 0 && strcmp(start, "end") != 0)

@@ -352,6 +352,35 @@ static void finish(struct tailfile *f, struct lt_out *o)
 	f->done = true;
 }
 
+/*
+ * Reads what follows the buffered bytes, with room for a chunk more. On a
+ * failure (logged) the file is closed, to be tried again by the next scan.
+ */
+static ssize_t read_more(struct tailfile *f)
+{
+	ssize_t n;
+
+	if (f->cap - f->len < CHUNK) {
+		size_t cap = f->len + CHUNK;
+		char *p = realloc(f->buf, cap);
+		if (!p) {
+			log_warn("%s: out of memory", f->path);
+			tf_close(f);
+			return -1;
+		}
+		f->buf = p;
+		f->cap = cap;
+	}
+	do
+		n = pread(f->fd, f->buf + f->len, f->cap - f->len, (off_t)(f->base + f->len));
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		log_warn("%s: %s", f->path, strerror(errno));
+		tf_close(f);
+	}
+	return n;
+}
+
 ssize_t tf_read(struct tailfile *f, struct lt_out *o, size_t max_bytes)
 {
 	size_t total = 0;
@@ -365,20 +394,9 @@ ssize_t tf_read(struct tailfile *f, struct lt_out *o, size_t max_bytes)
 		f->len = 0;
 		f->commit = 0;
 		for (;;) {
-			if (f->cap < f->len + CHUNK) {
-				size_t cap = f->len + CHUNK;
-				char *p = realloc(f->buf, cap);
-				if (!p)
-					return -1;
-				f->buf = p;
-				f->cap = cap;
-			}
-			ssize_t n = pread(f->fd, f->buf + f->len, f->cap - f->len, (off_t)f->len);
-			if (n < 0) {
-				log_warn("%s: %s", f->path, strerror(errno));
-				tf_close(f);
+			ssize_t n = read_more(f);
+			if (n < 0)
 				return -1;
-			}
 			const char *nl = memchr(f->buf, '\n', f->len + (size_t)n);
 			f->len += (size_t)n;
 			if (nl) {
@@ -415,22 +433,9 @@ ssize_t tf_read(struct tailfile *f, struct lt_out *o, size_t max_bytes)
 		f->len = 0;
 	}
 	while (total < max_bytes) {
-		if (f->cap - f->len < CHUNK) {
-			size_t cap = f->len + CHUNK;
-			char *p = realloc(f->buf, cap);
-			if (!p)
-				return -1;
-			f->buf = p;
-			f->cap = cap;
-		}
-		ssize_t n = pread(f->fd, f->buf + f->len, f->cap - f->len, (off_t)(f->base + f->len));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			log_warn("%s: %s", f->path, strerror(errno));
-			tf_close(f);
+		ssize_t n = read_more(f);
+		if (n < 0)
 			return -1;
-		}
 		if (n == 0) {
 			struct stat st;
 			if (fstat(f->fd, &st) == 0 && (uint64_t)st.st_size < f->base + f->len) {

@@ -81,24 +81,6 @@ static void tags_load(struct cfg *c, const char *path, struct ev_tags *t)
 		die(EX_CONFIG, "%s", cfg_error(c));
 }
 
-static void strings_load(struct cfg *c, const char *path, const char **out, size_t *n, size_t max)
-{
-	const cJSON *list = cfg_get(c, path), *it;
-
-	*n = 0;
-	if (!list || cJSON_IsNull(list))
-		return;
-	if (!cJSON_IsArray(list))
-		cfg_fail(c, list, path, "expected a list");
-	cJSON_ArrayForEach(it, list) {
-		if (!cJSON_IsString(it) || !*it->valuestring)
-			cfg_fail(c, it, path, "expected non-empty strings");
-		if (*n == max)
-			cfg_fail(c, it, path, "at most %zu entries", max);
-		out[(*n)++] = it->valuestring;
-	}
-}
-
 /* "addr:port", "[v6addr]:port" or "off". */
 static int parse_listen(const char *arg, struct sock_conf *sc)
 {
@@ -140,7 +122,8 @@ static int sock_load(struct cfg *c, struct sock_conf *sc, long long def_port)
 	snprintf(sc->host, sizeof sc->host, "%s", host);
 	cfg_where(c, cfg_get(c, key(p, "serverHost")), sc->where, sizeof sc->where);
 	snprintf(sc->port, sizeof sc->port, "%lld", port);
-	strings_load(c, key(p, "allowedSources"), sc->allowed, &sc->nallowed, MAX_SOURCES);
+	if (cfg_strings(c, key(p, "allowedSources"), sc->allowed, MAX_SOURCES, &sc->nallowed))
+		die(EX_CONFIG, "%s", cfg_error(c));
 	/* Butler SOS turns validation off when the list is empty: fail closed instead */
 	if (sc->validate && sc->nallowed == 0)
 		cfg_fail(c, cfg_get(c, key(p, "enableSourceValidation")), key(p, "enableSourceValidation"),
