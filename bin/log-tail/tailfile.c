@@ -395,8 +395,10 @@ ssize_t tf_read(struct tailfile *f, struct lt_out *o, size_t max_bytes)
 		f->commit = 0;
 		for (;;) {
 			ssize_t n = read_more(f);
-			if (n < 0)
+			if (n < 0) {
+				f->commit = resume;	/* tried again from there by the next scan */
 				return -1;
+			}
 			const char *nl = memchr(f->buf, '\n', f->len + (size_t)n);
 			f->len += (size_t)n;
 			if (nl) {
