@@ -14,63 +14,11 @@
 
 #include "log.h"
 #include "spool.h"
+#include "peeked.h"
 #include "tap.h"
 #include "testutil.h"
 
 static char base[200];
-
-/* Lines peeked, as record numbers ("{"i":N,...}"), and the last position. */
-struct got {
-	long		 *v;
-	size_t		  n, cap;
-	struct spool_pos  pos[64];	/* positions after the first 64 */
-	struct spool_pos  last;
-	size_t		  stop_after;	/* fn stops the batch after this many (0: never) */
-	size_t		  taken;
-	int		  torn;		/* lines that are not whole records */
-};
-
-static int collect(const char *line, size_t n, struct spool_pos after, void *arg)
-{
-	struct got *g = arg;
-	long i;
-
-	if (g->stop_after && g->taken == g->stop_after)
-		return 1;
-	g->taken++;
-	if (strlen(line) != n || sscanf(line, "{\"i\":%ld", &i) != 1 || line[n - 1] != '}') {
-		g->torn++;
-		i = -1;
-	}
-	if (g->n == g->cap) {
-		g->cap = g->cap ? g->cap * 2 : 256;
-		g->v = realloc(g->v, g->cap * sizeof *g->v);
-		if (g->v == NULL)
-			abort();
-	}
-	if (g->n < 64)
-		g->pos[g->n] = after;
-	g->v[g->n++] = i;
-	g->last = after;
-	return 0;
-}
-
-static void got_reset(struct got *g)
-{
-	free(g->v);
-	memset(g, 0, sizeof *g);
-}
-
-/* True when g holds the records from..to in order. */
-static bool got_range(const struct got *g, long from, long to)
-{
-	if (g->n != (size_t)(to - from + 1))
-		return false;
-	for (size_t k = 0; k < g->n; k++)
-		if (g->v[k] != from + (long)k)
-			return false;
-	return true;
-}
 
 /* Appends record i as a line of len bytes (len + 1 on disk). */
 static int add(struct spool *s, long i, size_t len)
