@@ -24,7 +24,7 @@
 	"usage: sense-logs --dir DIR [--host NAME] [--services LIST] [--types LIST]\n" \
 	"                  [--rows N | --bytes SIZE] [--rate ROWS_PER_S] [--roll-every K]\n" \
 	"                  [--partial] [--multiline-every K] [--glyphs-every K] [--no-bom]\n" \
-	"                  [--lf] [--seed S] [--start-seq N] [--print-paths]\n" \
+	"                  [--lf] [--seed S] [--start-seq N] [--now] [--print-paths]\n" \
 	"       sense-logs --file PATH --service SVC --type TYPE [same row options]\n"
 
 #define NS 1000000000LL
@@ -41,12 +41,13 @@ static const char *const types[] = {
 enum {
 	OPT_DIR = 0x100, OPT_FILE, OPT_HOST, OPT_SERVICES, OPT_TYPES, OPT_SERVICE, OPT_TYPE,
 	OPT_ROWS, OPT_BYTES, OPT_RATE, OPT_ROLL, OPT_PARTIAL, OPT_MULTILINE, OPT_GLYPHS,
-	OPT_NO_BOM, OPT_LF, OPT_SEED, OPT_START_SEQ, OPT_PRINT_PATHS,
+	OPT_NO_BOM, OPT_LF, OPT_SEED, OPT_START_SEQ, OPT_NOW, OPT_PRINT_PATHS,
 };
 
 struct opts {
 	const char *dir, *file, *host, *services, *types, *service, *type;
 	uint64_t rows, bytes, rate, seed, start_seq;
+	bool now;		/* --now */
 	bool have_rows, have_bytes, print_paths;
 	struct outopt out;
 	struct rowopt row;
@@ -166,6 +167,7 @@ static void help(void)
 	    "  --no-bom, --lf        no BOM on new files; LF line ends instead of CRLF\n"
 	    "  --seed S              the generator's seed (1)\n"
 	    "  --start-seq N         the first run-wide sequence number (1)\n"
+	    "  --now                 the first row's time is now, not 2024-11-05 08:00:00+0100\n"
 	    "  --print-paths         print the files written, one per line, at the end\n"
 	    "  -h, --help; -V, --version\n", stdout);
 	exit(fflush(stdout) == 0 ? EX_OK : EX_IOERR);
@@ -192,6 +194,7 @@ static void parse_opt(struct opts *o, int opt, const char *arg)
 	case OPT_LF: o->out.lf = true; break;
 	case OPT_SEED: o->seed = parse_u64("--seed", arg, 0, UINT64_MAX); break;
 	case OPT_START_SEQ: o->start_seq = parse_u64("--start-seq", arg, 1, MAX_COUNT); break;
+	case OPT_NOW: o->now = true; break;
 	case OPT_PRINT_PATHS: o->print_paths = true; break;
 	case 'h': help(); break;
 	case 'V':
@@ -234,6 +237,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "lf", no_argument, NULL, OPT_LF },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "start-seq", required_argument, NULL, OPT_START_SEQ },
+		{ "now", no_argument, NULL, OPT_NOW },
 		{ "print-paths", no_argument, NULL, OPT_PRINT_PATHS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -445,6 +449,8 @@ int main(int argc, char **argv)
 	}
 	catch_signals();
 	row_init(o.seed);
+	if (o.now)
+		row_base_now();
 	for (size_t i = 0; i < nfiles; i++)
 		out_open(&files[i], &o.out);
 	run(&o);

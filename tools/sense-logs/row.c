@@ -19,8 +19,8 @@
 #define GUID_LEN 36
 #define SID_LEN 40
 
-/* 2024-11-05 08:00:00, the local time of the first row (+0100) */
-#define BASE_LOCAL 1730793600LL
+/* The local time (+0100) of the first row: 2024-11-05 08:00:00, or now (row_base_now) */
+static int64_t base_local = 1730793600LL;
 #define UTC_OFFSET "+0100"
 #define SVC_USER "CORP\\svc-qliksense"
 #define SERVER_STARTED "20241105T063012.000+0100"
@@ -167,6 +167,11 @@ static void guid(char dst[GUID_LEN], uint64_t a, uint64_t b)
 	hex(dst + 24, b, 12);
 }
 
+void row_base_now(void)
+{
+	base_local = (int64_t)time(NULL) + 3600;	/* the wall clock as +0100 local time */
+}
+
 void row_init(uint64_t seed)
 {
 	g.s = mix(seed);
@@ -274,7 +279,7 @@ static void sb_time(struct sb *b, int64_t ms)
 {
 	int64_t s = ms >= 0 ? ms / 1000 : -((999 - ms) / 1000);	/* floor, for times before the base */
 	int f = (int)(ms - s * 1000);
-	time_t sec = (time_t)(BASE_LOCAL + s);
+	time_t sec = (time_t)(base_local + s);
 	char d[3] = { (char)('0' + f / 100), (char)('0' + f / 10 % 10), (char)('0' + f % 10) };
 
 	if (sec != g.ts_sec) {

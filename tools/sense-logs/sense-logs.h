@@ -62,6 +62,8 @@ struct rowopt {
 
 /* Generator state: the PRNG and the pools drawn from the seed. */
 void row_init(uint64_t seed);
+/* The first row's time is now, not 2024-11-05 08:00:00 (+0100). */
+void row_base_now(void);
 /* Returns 0, or -1 when the header names a column row.c does not know. */
 int cols_parse(const char *header, struct cols *c);
 /*
